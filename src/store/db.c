@@ -1,0 +1,347 @@
+/*
+ * The driver-independent half of store/: the connection pool, the per
+ * connection statement cache, transactions and savepoints, and dispatch to
+ * the driver that the URL names.
+ *
+ * THREAD SAFETY: struct db is shared by all threads; its pool is guarded by
+ * db->mu and db->cv. A struct db_conn and its statements belong to the one
+ * thread that acquired it until db_release().
+ */
+#include "store/db_int.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "core/xalloc.h"
+
+#define STMT_CACHE 256
+
+struct db_stmt {
+    struct db_conn *conn;
+    const char *key; /* the caller's SQL pointer */
+    char *sql;       /* our copy, to tell apart equal pointers of freed strings */
+    void *h;         /* driver statement */
+};
+
+struct db_conn {
+    struct db *db;
+    void *h; /* driver connection */
+    bool in_tx;
+    bool busy; /* handed out */
+    size_t n_stmts;
+    struct db_stmt *stmts[STMT_CACHE];
+};
+
+struct db {
+    const struct db_driver *drv;
+    char *target; /* driver-specific part of the URL */
+    char *sqlite_path;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int n_conns;
+    struct db_conn *conns;
+};
+
+static const struct db_driver *driver_for(const char *url, const char **target)
+{
+    if (strncmp(url, "sqlite:", 7) == 0) {
+        *target = url + 7;
+        return &db_driver_sqlite;
+    }
+    return NULL;
+}
+
+enum err db_open(const char *url, int pool_size, bool create, struct db **out,
+                 struct errinfo *info)
+{
+    const char *target = NULL;
+    const struct db_driver *drv = driver_for(url, &target);
+    if (!drv)
+        return err_set(info, ERR_INVALID, "db",
+                       "unsupported database URL (expected sqlite:PATH): %.64s", url);
+    if (!*target)
+        return err_set(info, ERR_INVALID, "db", "empty database path");
+    if (pool_size < 1)
+        pool_size = 1;
+    struct db *db = xcalloc(1, sizeof *db);
+    db->drv = drv;
+    db->target = xstrdup(target);
+    if (drv == &db_driver_sqlite)
+        db->sqlite_path = xstrdup(target);
+    pthread_mutex_init(&db->mu, NULL);
+    pthread_cond_init(&db->cv, NULL);
+    db->conns = xcalloc((size_t)pool_size, sizeof *db->conns);
+    for (int i = 0; i < pool_size; i++) {
+        db->conns[i].db = db;
+        db->conns[i].h = drv->connect(target, create && i == 0, info);
+        if (!db->conns[i].h) {
+            db->n_conns = i;
+            db_close(db);
+            return ERR_DB_UNAVAILABLE;
+        }
+        db->n_conns = i + 1;
+    }
+    *out = db;
+    return ERR_OK;
+}
+
+void db_close(struct db *db)
+{
+    if (!db)
+        return;
+    for (int i = 0; i < db->n_conns; i++) {
+        struct db_conn *c = &db->conns[i];
+        for (size_t k = 0; k < c->n_stmts; k++) {
+            db->drv->finalize(c->stmts[k]->h);
+            free(c->stmts[k]->sql);
+            free(c->stmts[k]);
+        }
+        db->drv->disconnect(c->h);
+    }
+    free(db->conns);
+    pthread_mutex_destroy(&db->mu);
+    pthread_cond_destroy(&db->cv);
+    free(db->target);
+    free(db->sqlite_path);
+    free(db);
+}
+
+const char *db_driver_name(const struct db *db)
+{
+    return db->drv->name;
+}
+
+const char *db_sqlite_path(const struct db *db)
+{
+    return db->sqlite_path;
+}
+
+struct db_conn *db_acquire(struct db *db)
+{
+    pthread_mutex_lock(&db->mu);
+    for (;;) {
+        for (int i = 0; i < db->n_conns; i++) {
+            if (!db->conns[i].busy) {
+                db->conns[i].busy = true;
+                pthread_mutex_unlock(&db->mu);
+                return &db->conns[i];
+            }
+        }
+        pthread_cond_wait(&db->cv, &db->mu);
+    }
+}
+
+void db_release(struct db_conn *c)
+{
+    if (!c)
+        return;
+    if (c->in_tx)
+        db_rollback(c);
+    struct db *db = c->db;
+    pthread_mutex_lock(&db->mu);
+    c->busy = false;
+    pthread_cond_signal(&db->cv);
+    pthread_mutex_unlock(&db->mu);
+}
+
+enum err db_exec_simple(struct db_conn *c, const char *sql)
+{
+    enum err e = c->db->drv->exec_script(c->h, sql);
+    return e;
+}
+
+enum err db_begin(struct db_conn *c, bool write)
+{
+    if (c->in_tx) {
+        log_error("db: nested transaction");
+        return ERR_INTERNAL;
+    }
+    const struct db_driver *d = c->db->drv;
+    enum err e = d->exec_script(c->h, write ? d->begin_write : d->begin_read);
+    if (e == ERR_OK)
+        c->in_tx = true;
+    return e;
+}
+
+enum err db_commit(struct db_conn *c)
+{
+    if (!c->in_tx)
+        return ERR_INTERNAL;
+    enum err e = c->db->drv->exec_script(c->h, "COMMIT");
+    if (e != ERR_OK) {
+        db_rollback(c);
+        return e;
+    }
+    c->in_tx = false;
+    return ERR_OK;
+}
+
+void db_rollback(struct db_conn *c)
+{
+    if (!c->in_tx)
+        return;
+    /* Statements still stepping would keep the transaction open. */
+    for (size_t k = 0; k < c->n_stmts; k++)
+        c->db->drv->reset(c->stmts[k]->h);
+    c->db->drv->exec_script(c->h, "ROLLBACK");
+    c->in_tx = false;
+}
+
+bool db_in_tx(const struct db_conn *c)
+{
+    return c->in_tx;
+}
+
+static bool safe_name(const char *name)
+{
+    if (!*name || strlen(name) > 32)
+        return false;
+    for (const char *p = name; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || *p == '_' || (*p >= '0' && *p <= '9')))
+            return false;
+    return true;
+}
+
+enum err db_savepoint(struct db_conn *c, const char *name)
+{
+    char sql[64];
+    if (!safe_name(name))
+        return ERR_INTERNAL;
+    snprintf(sql, sizeof sql, "SAVEPOINT %s", name);
+    return c->db->drv->exec_script(c->h, sql);
+}
+
+enum err db_savepoint_release(struct db_conn *c, const char *name)
+{
+    char sql[64];
+    if (!safe_name(name))
+        return ERR_INTERNAL;
+    snprintf(sql, sizeof sql, "RELEASE SAVEPOINT %s", name);
+    return c->db->drv->exec_script(c->h, sql);
+}
+
+void db_savepoint_rollback(struct db_conn *c, const char *name)
+{
+    char sql[80];
+    if (!safe_name(name))
+        return;
+    snprintf(sql, sizeof sql, "ROLLBACK TO SAVEPOINT %s", name);
+    c->db->drv->exec_script(c->h, sql);
+    snprintf(sql, sizeof sql, "RELEASE SAVEPOINT %s", name);
+    c->db->drv->exec_script(c->h, sql);
+}
+
+enum err db_exec_script(struct db_conn *c, const char *sql)
+{
+    return c->db->drv->exec_script(c->h, sql);
+}
+
+struct db_stmt *db_prepare(struct db_conn *c, const char *sql)
+{
+    for (size_t k = 0; k < c->n_stmts; k++) {
+        struct db_stmt *s = c->stmts[k];
+        if (s->key == sql && strcmp(s->sql, sql) == 0) {
+            c->db->drv->reset(s->h);
+            return s;
+        }
+    }
+    void *h = c->db->drv->prepare(c->h, sql);
+    if (!h)
+        return NULL;
+    struct db_stmt *s = xcalloc(1, sizeof *s);
+    s->conn = c;
+    s->key = sql;
+    s->sql = xstrdup(sql);
+    s->h = h;
+    if (c->n_stmts == STMT_CACHE) {
+        /* Evict the oldest entry: the cache only saves preparation time. */
+        struct db_stmt *old = c->stmts[0];
+        c->db->drv->finalize(old->h);
+        free(old->sql);
+        free(old);
+        memmove(&c->stmts[0], &c->stmts[1], (STMT_CACHE - 1) * sizeof c->stmts[0]);
+        c->n_stmts--;
+    }
+    c->stmts[c->n_stmts++] = s;
+    return s;
+}
+
+void db_bind_int64(struct db_stmt *s, int idx, int64_t v)
+{
+    s->conn->db->drv->bind_int64(s->h, idx, v);
+}
+
+void db_bind_text(struct db_stmt *s, int idx, const char *v)
+{
+    if (!v)
+        s->conn->db->drv->bind_null(s->h, idx);
+    else
+        s->conn->db->drv->bind_text(s->h, idx, v, strlen(v));
+}
+
+void db_bind_textn(struct db_stmt *s, int idx, const char *v, size_t n)
+{
+    s->conn->db->drv->bind_text(s->h, idx, v, n);
+}
+
+void db_bind_blob(struct db_stmt *s, int idx, const void *p, size_t n)
+{
+    s->conn->db->drv->bind_blob(s->h, idx, p, n);
+}
+
+void db_bind_null(struct db_stmt *s, int idx)
+{
+    s->conn->db->drv->bind_null(s->h, idx);
+}
+
+enum db_step db_step(struct db_stmt *s)
+{
+    return s->conn->db->drv->step(s->h);
+}
+
+void db_finish(struct db_stmt *s)
+{
+    if (s)
+        s->conn->db->drv->reset(s->h);
+}
+
+enum err db_stmt_err(struct db_stmt *s)
+{
+    return s->conn->db->drv->last_err(s->conn->h);
+}
+
+int64_t db_changes(struct db_stmt *s)
+{
+    return s->conn->db->drv->changes(s->conn->h);
+}
+
+bool db_col_null(struct db_stmt *s, int col)
+{
+    return s->conn->db->drv->col_null(s->h, col);
+}
+
+int64_t db_col_int64(struct db_stmt *s, int col)
+{
+    return s->conn->db->drv->col_int64(s->h, col);
+}
+
+const char *db_col_text(struct db_stmt *s, int col)
+{
+    return s->conn->db->drv->col_text(s->h, col);
+}
+
+const void *db_col_blob(struct db_stmt *s, int col, size_t *n)
+{
+    return s->conn->db->drv->col_blob(s->h, col, n);
+}
+
+enum err db_backup_to(struct db *db, const char *path, struct errinfo *info)
+{
+    struct db_conn *c = db_acquire(db);
+    enum err e = db->drv->backup_to(c->h, path, info);
+    db_release(c);
+    return e;
+}

@@ -1,0 +1,191 @@
+/*
+ * The API test harness: a real cunjing process per test file on a loopback
+ * port, driven over HTTP with libcurl (or a raw socket where curl would
+ * correct the request), plus the CLI runner, JSON helpers, TOTP codes and the
+ * exact error-shape assertion. The database backend is chosen in exactly one
+ * place, tserver_db_url(), from CUNJING_TEST_DB (only "sqlite" for now).
+ * Everything a server writes goes to files in its temporary directory, so no
+ * pipe can fill; tserver_stop() fails the test when the server exited
+ * non-zero or its stderr holds a sanitizer report.
+ */
+#ifndef CUNJING_TESTS_HARNESS_H
+#define CUNJING_TESTS_HARNESS_H
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "check.h"
+
+#define T_PATH 1024
+#define T_MAX_SECRETS 16
+#define T_PASSWORD "Cunjing@2026"
+
+/* ---- CLI ---------------------------------------------------------------- */
+
+struct tcli {
+    int status; /* exit status, or 128+signal */
+    char *out;  /* stdout (NUL-terminated, owned) */
+    char *err;  /* stderr (NUL-terminated, owned) */
+};
+
+/*
+ * Runs $CUNJING_BIN with the NULL-terminated arguments, feeding stdin_text
+ * (may be NULL: empty stdin). Returns false when it could not run at all.
+ * A sanitizer report on stderr counts as a failed check.
+ */
+bool tcli_run(struct tcli *r, const char *stdin_text, const char *const *argv);
+/* Same with the arguments as a NULL-terminated list. */
+bool tcli(struct tcli *r, const char *stdin_text, ...) __attribute__((sentinel));
+void tcli_free(struct tcli *r);
+/* Number of lines in text (a final line without '\n' counts). */
+int tcount_lines(const char *text);
+/* Whether text names the number n as a separate token (no digit beside it). */
+bool tmentions_number(const char *text, long long n);
+
+/* ---- server ------------------------------------------------------------- */
+
+struct tsecret {
+    char user[64];
+    char base32[128];
+    int64_t last_step;
+};
+
+struct tserver {
+    char dir[256];        /* fresh temporary directory */
+    char db_path[T_PATH]; /* DIR/c.db */
+    char db_url[T_PATH];  /* sqlite:DIR/c.db */
+    char out_path[T_PATH];
+    char err_path[T_PATH];
+    char *demo_out; /* stdout of `cunjing demo` (owned) */
+    pid_t pid;      /* 0 when not running */
+    int port;
+    char base[64]; /* http://127.0.0.1:PORT */
+    int starts;
+    struct tsecret secrets[T_MAX_SECRETS];
+    int nsecrets;
+};
+
+/* Which backend the suite runs on: "sqlite" (default) or "postgresql". */
+const char *tserver_backend(void);
+/* Writes the database URL of a database named name inside dir. */
+bool tserver_db_url(const char *dir, const char *name, char *out, size_t outsz);
+
+/* Temporary dir, `cunjing init`, and with demo `cunjing demo` (secrets kept). */
+bool tserver_setup(struct tserver *s, bool demo);
+/* Spawns `serve` with extra "KEY=VALUE" environment (NULL-terminated, may be
+ * NULL) and waits (20 s) for "listening on http://127.0.0.1:PORT". */
+bool tserver_start(struct tserver *s, const char *const *env);
+/* SIGTERM, wait (SIGKILL after 10 s); checks exit 0 and no sanitizer report. */
+bool tserver_stop(struct tserver *s);
+/* Stops if running and removes the directory. */
+void tserver_cleanup(struct tserver *s);
+/* Remembers a TOTP secret (base32) of a user. */
+void tserver_add_secret(struct tserver *s, const char *user, const char *base32);
+/* Finds in text the otpauth:// line of user and remembers its secret. */
+bool tserver_secret_from_text(struct tserver *s, const char *user, const char *text);
+/* Extracts the secret=... of the first otpauth:// line of text into out. */
+bool totpauth_secret(const char *text, char *out, size_t outsz);
+/*
+ * A fresh TOTP code for user: of the current 30-second step, or of the step
+ * after the last one handed out (codes are single-use on the server).
+ */
+bool tserver_totp(struct tserver *s, const char *user, char out[7]);
+/* The code of base32 secret at Unix time t. */
+bool ttotp_at(const char *base32, int64_t t, char out[7]);
+/* A 6-digit code that is wrong for user's secret within +-3 steps of now. */
+void tserver_wrong_totp(struct tserver *s, const char *user, char out[7]);
+/* Whether file holds an ASan/UBSan/LSan report. */
+bool tfile_has_sanitizer_report(const char *path);
+/* Reads a whole file (owned, NUL-terminated), NULL when missing. */
+char *tread_file(const char *path);
+bool twrite_file(const char *path, const char *data, size_t len);
+bool tcopy_file(const char *from, const char *to);
+void tsleep_ms(long ms);
+double tnow(void);
+
+/* ---- HTTP --------------------------------------------------------------- */
+
+struct treq {
+    const char *method;         /* default GET, or POST when body is set */
+    const char *path;           /* "/api/v1/..." */
+    const char *body;           /* raw bytes, may hold NULs */
+    size_t body_len;            /* 0: strlen(body) */
+    const char *content_type;   /* default application/json when body set; "" for none */
+    const char *token;          /* Authorization: Bearer */
+    const char *cookie;         /* Cookie: header value ("name=value") */
+    const char *csrf;           /* X-CSRF-Token */
+    const char *const *headers; /* extra "Name: value" lines, NULL-terminated */
+};
+
+struct tresp {
+    long status;   /* 0 on transport failure */
+    char *headers; /* raw header block of the final response */
+    char *body;
+    size_t body_len;
+    json_t *json;   /* parsed body when it is JSON */
+    char what[160]; /* "METHOD PATH" for messages */
+};
+
+bool thttp(struct tserver *s, const struct treq *q, struct tresp *r);
+bool tget(struct tserver *s, const char *path, const char *token, struct tresp *r);
+bool tpost(struct tserver *s, const char *path, const char *token, const char *json_body,
+           struct tresp *r);
+/* Sends raw bytes on a new connection and reads the answer (timeout_ms). */
+bool traw(struct tserver *s, const char *bytes, size_t len, int timeout_ms, struct tresp *r);
+void tresp_free(struct tresp *r);
+/* The value of header name (case-insensitive) of r, copied; false if absent. */
+bool tresp_header(const struct tresp *r, const char *name, char *out, size_t outsz);
+/* All "items" of a list, following next_cursor (limit=100); NULL on error. */
+json_t *tget_all(struct tserver *s, const char *path, const char *token, long *status);
+
+/* ---- JSON --------------------------------------------------------------- */
+
+/* Member at a dotted path ("error.code", "items.0.id"); NULL when absent. */
+json_t *tj(json_t *root, const char *path);
+/* String at a dotted path, NULL when absent or not a string. */
+const char *tjs(json_t *root, const char *path);
+/* The first element of array arr whose member key equals string value. */
+json_t *tfind(json_t *arr, const char *key, const char *value);
+/* Compact JSON text of j for messages (static rotating buffers, truncated). */
+const char *tdump(json_t *j);
+/* Whether a string array contains s. */
+bool tarray_has(json_t *arr, const char *s);
+
+/* ---- login -------------------------------------------------------------- */
+
+struct tsession {
+    char token[256];
+    char csrf[256];
+    char cookie[512]; /* "name=value" from Set-Cookie */
+    char user_id[128];
+    char username[64];
+};
+
+/* POST /api/v1/auth/login with the given fields (totp NULL: left out). */
+bool tlogin_raw(struct tserver *s, const char *user, const char *password, const char *totp,
+                struct tresp *r);
+/* Logs in with T_PASSWORD (or password) and a fresh TOTP when the user has
+ * a secret; fails the check unless 200. */
+bool tlogin(struct tserver *s, const char *user, const char *password, struct tsession *out);
+
+/* ---- assertions --------------------------------------------------------- */
+
+/* For texpect_error: any field (or none) is accepted. */
+extern const char *const T_ANY_FIELD;
+/*
+ * Checks the exact error answer: status, application/json,
+ * {"error":{"code","message","field"?, extra named members},"request_id"}
+ * with the given code and field (NULL: no field), and no SQL, file path or
+ * stack in the message.
+ */
+bool texpect_error(const char *file, int line, const struct tresp *r, long status, const char *code,
+                   const char *field);
+#define EXPECT_ERROR(r, status, code, field)                                                       \
+    texpect_error(__FILE__, __LINE__, r, status, code, field)
+/* Checks a status, printing the body when it differs. */
+bool texpect_status(const char *file, int line, const struct tresp *r, long status);
+#define EXPECT_STATUS(r, status) texpect_status(__FILE__, __LINE__, r, status)
+
+#endif
