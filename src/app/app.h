@@ -40,6 +40,7 @@ struct principal {
     char session_hash[65]; /* the session it came with ("" for none) */
     char csrf_token[64];
     bool cookie_auth; /* authenticated by the cookie rather than a bearer token */
+    bool totp_enabled;
 };
 
 struct ctx {

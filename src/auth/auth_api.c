@@ -62,13 +62,8 @@ void auth_api_logout(struct req *r)
 void auth_api_me(struct req *r)
 {
     const struct principal *p = r->ctx.who;
-    json_t *areas = json_array();
-    for (size_t i = 0; i < p->scope.n; i++)
-        json_array_append_new(areas, json_string(p->scope.area_ids[i]));
-    json_t *user = json_pack("{ss ss ss ss so so}", "id", p->user_id, "username", p->username,
-                             "name", p->name, "role", role_name(p->role), "area_ids", areas,
-                             "unit_id", p->unit_id[0] ? json_string(p->unit_id) : json_null());
-    resp_json(r, 200, json_pack("{so ss}", "user", user, "csrf_token", p->csrf_token));
+    resp_json(r, 200,
+              json_pack("{so ss}", "user", session_user_json(p), "csrf_token", p->csrf_token));
 }
 
 void auth_api_password(struct req *r)

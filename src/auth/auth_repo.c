@@ -27,7 +27,8 @@ enum err auth_repo_session_get(struct tx *tx, const char *hash, struct session_r
 {
     struct db_stmt *s = db_prepare(
         tx_conn(tx), "SELECT s.user_id, s.csrf_token, s.created_at, s.last_seen_at, u.username, "
-                     "u.name, u.role, u.unit_id, u.disabled FROM sessions s "
+                     "u.name, u.role, u.unit_id, u.disabled, u.totp_secret IS NOT NULL "
+                     "FROM sessions s "
                      "JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1");
     if (!s)
         return ERR_INTERNAL;
@@ -44,6 +45,33 @@ enum err auth_repo_session_get(struct tx *tx, const char *hash, struct session_r
         cp(out->role, sizeof out->role, db_col_text(s, 6));
         cp(out->unit_id, sizeof out->unit_id, db_col_text(s, 7));
         out->disabled = db_col_int64(s, 8) != 0;
+        out->totp_enabled = db_col_int64(s, 9) != 0;
+        e = ERR_OK;
+    } else if (st == DB_FAIL) {
+        e = db_stmt_err(s);
+    }
+    db_finish(s);
+    return e;
+}
+
+enum err auth_repo_user_get(struct tx *tx, const char *user_id, struct session_row *out)
+{
+    struct db_stmt *s = db_prepare(tx_conn(tx),
+                                   "SELECT id, username, name, role, unit_id, disabled, "
+                                   "totp_secret IS NOT NULL FROM users WHERE id = $1");
+    if (!s)
+        return ERR_INTERNAL;
+    db_bind_text(s, 1, user_id);
+    enum db_step st = db_step(s);
+    enum err e = ERR_NOT_FOUND;
+    if (st == DB_ROW) {
+        cp(out->user_id, sizeof out->user_id, db_col_text(s, 0));
+        cp(out->username, sizeof out->username, db_col_text(s, 1));
+        cp(out->name, sizeof out->name, db_col_text(s, 2));
+        cp(out->role, sizeof out->role, db_col_text(s, 3));
+        cp(out->unit_id, sizeof out->unit_id, db_col_text(s, 4));
+        out->disabled = db_col_int64(s, 5) != 0;
+        out->totp_enabled = db_col_int64(s, 6) != 0;
         e = ERR_OK;
     } else if (st == DB_FAIL) {
         e = db_stmt_err(s);

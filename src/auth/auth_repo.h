@@ -19,10 +19,13 @@ struct session_row {
     char role[32];
     char unit_id[RAND_ID_LEN + 1];
     bool disabled;
+    bool totp_enabled;
 };
 
 /* ERR_NOT_FOUND when no such session. */
 enum err auth_repo_session_get(struct tx *tx, const char *hash, struct session_row *out);
+/* The user columns of a session_row for user_id (csrf and times empty). */
+enum err auth_repo_user_get(struct tx *tx, const char *user_id, struct session_row *out);
 enum err auth_repo_session_insert(struct tx *tx, const char *hash, const char *user_id,
                                   const char *csrf, int64_t now, const char *ip);
 enum err auth_repo_session_touch(struct tx *tx, const char *hash, int64_t now);

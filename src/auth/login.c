@@ -109,9 +109,15 @@ static enum err post_fn(struct tx *tx, void *argv)
         e = audit_append_as(tx, ctx, uid, a->username, role, "auth.login", object, "ok");
     }
     if (e == ERR_OK) {
+        struct principal p;
+        memset(&p, 0, sizeof p);
+        scope_init(&p.scope);
         json_decref(a->out->user);
         a->out->user = NULL;
-        e = user_to_json(tx, a->u, &a->out->user);
+        e = session_load_principal(tx, a->u->id, &p);
+        if (e == ERR_OK)
+            a->out->user = session_user_json(&p);
+        scope_release(&p.scope);
     }
     return e;
 }
@@ -170,8 +176,8 @@ enum err auth_login(struct ctx *ctx, const char *username, const char *password,
         audit_record_as(ctx, NULL, username, "", "auth.login", NULL, "locked");
         ctx->err.retry_after = retry;
         return err_set(&ctx->err, ERR_LOCKED, NULL,
-                       "too many failed logins; the account is locked for %d more seconds",
-                       retry);
+                       "too many failed logins; the account is locked for a while "
+                       "(see Retry-After)");
     }
     struct post_arg post = {.ctx = ctx, .username = username, .u = pre.found ? &pre.u : NULL,
                             .out = out};

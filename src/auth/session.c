@@ -6,6 +6,7 @@
  */
 #include "auth/session.h"
 
+#include <jansson.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -23,6 +24,28 @@ void session_hash(const char *token, char out[65])
     unsigned char h[crypto_hash_sha256_BYTES];
     crypto_hash_sha256(h, (const unsigned char *)token, strlen(token));
     str_hex(h, sizeof h, out);
+}
+
+/* Fills p from a session row (user columns) and loads the user's scope. */
+static enum err fill_principal(struct tx *tx, const struct session_row *row, const char *hash,
+                               struct principal *p)
+{
+    scope_release(&p->scope);
+    scope_init(&p->scope);
+    enum role role = role_from_str(row->role);
+    enum err e =
+        org_load_scope(tx, row->user_id, row->unit_id[0] ? row->unit_id : NULL, role, &p->scope);
+    if (e != ERR_OK)
+        return e;
+    snprintf(p->user_id, sizeof p->user_id, "%s", row->user_id);
+    snprintf(p->username, sizeof p->username, "%s", row->username);
+    snprintf(p->name, sizeof p->name, "%s", row->name);
+    snprintf(p->unit_id, sizeof p->unit_id, "%s", row->unit_id);
+    snprintf(p->csrf_token, sizeof p->csrf_token, "%s", row->csrf);
+    snprintf(p->session_hash, sizeof p->session_hash, "%s", hash);
+    p->role = role;
+    p->totp_enabled = row->totp_enabled;
+    return ERR_OK;
 }
 
 struct check_arg {
@@ -53,22 +76,28 @@ static enum err check_fn(struct tx *tx, void *argv)
     if (touch_every > 60)
         touch_every = 60;
     a->touch = now - a->row.last_seen_at >= touch_every;
-    struct principal *p = a->p;
-    scope_release(&p->scope);
-    scope_init(&p->scope);
-    enum role role = role_from_str(a->row.role);
-    e = org_load_scope(tx, a->row.user_id, a->row.unit_id[0] ? a->row.unit_id : NULL, role,
-                       &p->scope);
+    return fill_principal(tx, &a->row, a->hash, a->p);
+}
+
+enum err session_load_principal(struct tx *tx, const char *user_id, struct principal *p)
+{
+    struct session_row row;
+    memset(&row, 0, sizeof row);
+    enum err e = auth_repo_user_get(tx, user_id, &row);
     if (e != ERR_OK)
         return e;
-    snprintf(p->user_id, sizeof p->user_id, "%s", a->row.user_id);
-    snprintf(p->username, sizeof p->username, "%s", a->row.username);
-    snprintf(p->name, sizeof p->name, "%s", a->row.name);
-    snprintf(p->unit_id, sizeof p->unit_id, "%s", a->row.unit_id);
-    snprintf(p->csrf_token, sizeof p->csrf_token, "%s", a->row.csrf);
-    snprintf(p->session_hash, sizeof p->session_hash, "%s", a->hash);
-    p->role = role;
-    return ERR_OK;
+    return fill_principal(tx, &row, "", p);
+}
+
+json_t *session_user_json(const struct principal *p)
+{
+    json_t *areas = json_array();
+    for (size_t i = 0; i < p->scope.n; i++)
+        json_array_append_new(areas, json_string(p->scope.area_ids[i]));
+    return json_pack("{ss ss ss ss so so sb}", "id", p->user_id, "username", p->username, "name",
+                     p->name, "role", role_name(p->role), "area_ids", areas, "unit_id",
+                     p->unit_id[0] ? json_string(p->unit_id) : json_null(), "totp_enabled",
+                     p->totp_enabled);
 }
 
 struct touch_arg {

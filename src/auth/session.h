@@ -23,6 +23,13 @@ void session_hash(const char *token, char out[65]);
  */
 enum err session_check(struct app *app, const char *token, struct principal *p,
                        struct errinfo *info);
+/*
+ * Loads user_id's principal (user, role, scope) inside tx, as a session check
+ * would, for answers that describe the user right after login.
+ */
+enum err session_load_principal(struct tx *tx, const char *user_id, struct principal *p);
+/* {"id","username","name","role","area_ids" (scope roots),"unit_id","totp_enabled"}. */
+struct json_t *session_user_json(const struct principal *p);
 /* Whether sent equals p's CSRF token (constant time). */
 bool session_csrf_ok(const struct principal *p, const char *sent);
 /* Creates a session for user_id inside tx; fills token and csrf. */

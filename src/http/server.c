@@ -16,6 +16,7 @@
 #include "http/server.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <jansson.h>
 #include <microhttpd.h>
@@ -186,6 +187,31 @@ static enum MHD_Result queue(struct server *s, struct MHD_Connection *c, struct 
     return ret;
 }
 
+/*
+ * Percent-decoding of the path and the query, in place. %00 would cut the
+ * string short where libmicrohttpd hands it over, so it becomes 0xC0, a byte
+ * that is never valid UTF-8: the encoding check then refuses the request
+ * with invalid_encoding instead of it being read as a shorter path.
+ */
+static size_t unescape_cb(void *cls, struct MHD_Connection *c, char *s)
+{
+    (void)cls;
+    (void)c;
+    char *w = s;
+    for (const char *p = s; *p; p++) {
+        if (p[0] == '%' && isxdigit((unsigned char)p[1]) && isxdigit((unsigned char)p[2])) {
+            char hex[3] = {p[1], p[2], 0};
+            unsigned long v = strtoul(hex, NULL, 16);
+            *w++ = v == 0 ? (char)0xC0 : (char)v;
+            p += 2;
+        } else {
+            *w++ = *p;
+        }
+    }
+    *w = '\0';
+    return (size_t)(w - s);
+}
+
 static struct req *req_new(struct server *s, struct MHD_Connection *c, const char *method,
                            const char *url)
 {
@@ -316,7 +342,8 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *c, const char
         return MHD_YES;
     }
     if (*upload_data_size) {
-        if (!r->body_too_large && !buf_append(&r->body, upload_data, *upload_data_size))
+        /* Without a route the body is never used (the answer is 404/405). */
+        if (r->route && !r->body_too_large && !buf_append(&r->body, upload_data, *upload_data_size))
             r->body_too_large = true;
         *upload_data_size = 0;
         return MHD_YES;
@@ -449,6 +476,7 @@ enum err server_start(struct app *app, struct server **out, uint16_t *port_out,
         {MHD_OPTION_CONNECTION_TIMEOUT, (intptr_t)cfg->timeout_seconds, NULL},
         {MHD_OPTION_CONNECTION_MEMORY_LIMIT, (intptr_t)(64 * 1024), NULL},
         {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)completed_cb, s},
+        {MHD_OPTION_UNESCAPE_CALLBACK, (intptr_t)unescape_cb, NULL},
         {s->tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, s->tls_cert},
         {s->tls ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, 0, s->tls_key},
         {MHD_OPTION_END, 0, NULL},

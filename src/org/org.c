@@ -192,7 +192,8 @@ static enum err areas_list_tx(struct tx *tx, void *argp)
             return e;
         area_list_push(&row, a->out);
     }
-    qsort(a->out->items, a->out->n, sizeof *a->out->items, area_cmp);
+    if (a->out->n > 1)
+        qsort(a->out->items, a->out->n, sizeof *a->out->items, area_cmp);
     return ERR_OK;
 }
 
@@ -661,7 +662,8 @@ static enum err assistants_list_tx(struct tx *tx, void *argp)
         if (e != ERR_OK)
             return e;
     }
-    qsort(a->out->items, a->out->n, sizeof *a->out->items, assistant_cmp);
+    if (a->out->n > 1)
+        qsort(a->out->items, a->out->n, sizeof *a->out->items, assistant_cmp);
     a->next_cursor[0] = '\0';
     if (a->out->n > (size_t)a->q->limit) {
         a->out->n = (size_t)a->q->limit;
@@ -751,7 +753,8 @@ static enum err coverage_tx(struct tx *tx, void *argp)
         if (e != ERR_OK)
             return e;
     }
-    qsort(a->out->items, a->out->n, sizeof *a->out->items, area_cmp);
+    if (a->out->n > 1)
+        qsort(a->out->items, a->out->n, sizeof *a->out->items, area_cmp);
     return ERR_OK;
 }
 

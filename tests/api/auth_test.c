@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "harness.h"
 
@@ -159,10 +160,10 @@ static void test_totp(void)
     char wrong[7], code[7];
     tserver_wrong_totp(&srv, "admin", wrong);
     tlogin_raw(&srv, "admin", T_PASSWORD, NULL, &r);
-    EXPECT_ERROR(&r, 401, "totp_required", NULL);
+    EXPECT_ERROR(&r, 401, "totp_required", "totp");
     tresp_free(&r);
     tlogin_raw(&srv, "admin", T_PASSWORD, wrong, &r);
-    EXPECT_ERROR(&r, 401, "totp_required", NULL);
+    EXPECT_ERROR(&r, 401, "totp_required", "totp");
     tresp_free(&r);
     /* a wrong password never reveals that a TOTP would be asked */
     tlogin_raw(&srv, "admin", "Wrong#Password1", NULL, &r);
@@ -177,10 +178,76 @@ static void test_totp(void)
     tresp_free(&r);
     /* the same code again is a replay */
     tlogin_raw(&srv, "admin", T_PASSWORD, code, &r);
-    EXPECT_ERROR(&r, 401, "totp_required", NULL);
+    EXPECT_ERROR(&r, 401, "totp_required", "totp");
     tresp_free(&r);
     /* a user without TOTP gives none and a spurious one is not needed */
     tlogin_raw(&srv, "clerk_pumiao", T_PASSWORD, NULL, &r);
+    EXPECT_STATUS(&r, 200);
+    tresp_free(&r);
+}
+
+static struct tsession enrol;
+static const char *const ENROL_USER = "a450109103201";
+
+static bool status_2xx(const struct tresp *r)
+{
+    return check_report(r->status == 200 || r->status == 204, __FILE__, __LINE__,
+                        "%s: status %ld, want 200 or 204; body %.400s", r->what, r->status,
+                        r->body);
+}
+
+/* TOTP enrolment of a user whose role does not require it: start and confirm. */
+static void test_totp_enrol(void)
+{
+    REQUIRE(tlogin(&srv, ENROL_USER, NULL, &enrol));
+    struct tresp r;
+    tpost(&srv, "/api/v1/me/totp", enrol.token, "{}", &r);
+    char secret[128] = "";
+    bool got = r.status == 200 && totpauth_secret(r.body, secret, sizeof secret);
+    CHECKF(got, "POST /me/totp returns an otpauth:// URI: %ld %s", r.status, r.body);
+    tresp_free(&r);
+    REQUIRE(got);
+    /* not active before confirmation */
+    tlogin_raw(&srv, ENROL_USER, T_PASSWORD, NULL, &r);
+    EXPECT_STATUS(&r, 200);
+    tresp_free(&r);
+    tserver_add_secret(&srv, ENROL_USER, secret);
+    char code[7], wrong[7];
+    tserver_wrong_totp(&srv, ENROL_USER, wrong);
+    char body[64];
+    snprintf(body, sizeof body, "{\"totp\":\"%s\"}", wrong);
+    tpost(&srv, "/api/v1/me/totp/confirm", enrol.token, body, &r);
+    CHECKF(r.status >= 400 && r.status < 500, "confirm with a wrong code refused: %ld %s", r.status,
+           r.body);
+    tresp_free(&r);
+    REQUIRE(tserver_totp(&srv, ENROL_USER, code));
+    snprintf(body, sizeof body, "{\"totp\":\"%s\"}", code);
+    tpost(&srv, "/api/v1/me/totp/confirm", enrol.token, body, &r);
+    status_2xx(&r);
+    tresp_free(&r);
+    tlogin_raw(&srv, ENROL_USER, T_PASSWORD, NULL, &r);
+    EXPECT_ERROR(&r, 401, "totp_required", "totp");
+    tresp_free(&r);
+}
+
+/* Later (codes are single-use): log in with the second factor, then remove it. */
+static void test_totp_enrol_finish(void)
+{
+    struct tsession s;
+    REQUIRE(tlogin(&srv, ENROL_USER, NULL, &s));
+    /* the next code must lie within the server's window: wait for its step */
+    int64_t last = srv.secrets[srv.nsecrets - 1].last_step;
+    while ((int64_t)time(NULL) / 30 < last)
+        tsleep_ms(250);
+    char code[7], body[64];
+    REQUIRE(tserver_totp(&srv, ENROL_USER, code));
+    snprintf(body, sizeof body, "{\"totp\":\"%s\"}", code);
+    struct treq q = {.method = "DELETE", .path = "/api/v1/me/totp", .token = s.token, .body = body};
+    struct tresp r;
+    thttp(&srv, &q, &r);
+    status_2xx(&r);
+    tresp_free(&r);
+    tlogin_raw(&srv, ENROL_USER, T_PASSWORD, NULL, &r);
     EXPECT_STATUS(&r, 200);
     tresp_free(&r);
 }
@@ -410,6 +477,7 @@ int main(void)
         tserver_stop(&srv);
     }
     if (tserver_start(&srv, env_base)) {
+        check_run("totp_enrol", test_totp_enrol);
         check_run("login_ok", test_login_ok);
         check_run("invalid_credentials_alike", test_invalid_credentials_alike);
         check_run("totp", test_totp);
@@ -417,6 +485,7 @@ int main(void)
         check_run("logout", test_logout);
         check_run("cookie_csrf", test_cookie_csrf);
         check_run("password_change", test_password_change);
+        check_run("totp_enrol_finish", test_totp_enrol_finish);
         tserver_stop(&srv);
     }
     if (tserver_start(&srv, env_session)) {

@@ -343,7 +343,7 @@ bool totpauth_secret(const char *text, char *out, size_t outsz)
     if (!q || q > end)
         return false;
     q += 7;
-    size_t n = strcspn(q, "&\r\n ");
+    size_t n = strcspn(q, "&\r\n \"");
     if (n == 0 || n >= outsz)
         return false;
     memcpy(out, q, n);

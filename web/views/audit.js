@@ -35,13 +35,13 @@ export async function render(main) {
   const columns = [
     { label: t('audit.col.seq'), render: (r) => String(r.seq), cls: 'num' },
     { label: t('audit.col.at'), render: (r) => formatDateTime(r.at), cls: 'nowrap' },
-    { label: t('audit.col.user'), render: (r) => r.user || '' },
+    { label: t('audit.col.user'), render: (r) => r.user || '', cls: 'nowrap' },
     { label: t('audit.col.role'), render: (r) => (r.role ? roleLabel(r.role) : ''), cls: 'nowrap' },
     { label: t('audit.col.ip'), render: (r) => r.ip || '', cls: 'mono' },
-    { label: t('audit.col.action'), render: (r) => h('span', { class: 'mono' }, r.action || '') },
-    { label: t('audit.col.object'), render: (r) => (r.object ? h('span', { class: 'mono wrap' }, String(r.object)) : '') },
+    { label: t('audit.col.action'), render: (r) => h('span', { class: 'mono' }, r.action || ''), cls: 'nowrap' },
+    { label: t('audit.col.object'), render: (r) => (r.object ? h('span', { class: 'mono wrap' }, String(r.object)) : ''), cls: 'col-object' },
     { label: t('audit.col.result'), render: (r) => (r.result ? tag(String(r.result), /^(ok|success|allowed|200|201|204)$/i.test(String(r.result)) ? 'tag-on' : 'tag-off') : '') },
-    { label: t('audit.col.request'), render: (r) => h('span', { class: 'mono small' }, r.request_id || '') },
+    { label: t('audit.col.request'), render: (r) => h('span', { class: 'mono small' }, r.request_id || ''), cls: 'nowrap' },
   ];
 
   async function load() {
