@@ -35,6 +35,11 @@ enum err app_open(struct app *app, const char *db_url, const char *config_path, 
     enum err e = db_open(db_url, app->cfg.pool_size, create, &app->db, info);
     if (e != ERR_OK)
         return e;
+    if ((e = db_check_durable(app->db, info)) != ERR_OK) {
+        db_close(app->db);
+        app->db = NULL;
+        return e;
+    }
     char *key_path = app->cfg.key_file ? xstrdup(app->cfg.key_file) : NULL;
     if (!key_path && db_sqlite_path(app->db))
         key_path = keys_default_path(db_sqlite_path(app->db));

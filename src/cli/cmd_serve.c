@@ -83,13 +83,15 @@ int cmd_serve(int argc, char **argv)
     char *colon = strrchr(host, ':');
     if (colon)
         *colon = '\0';
+    const char *db_kind = strncmp(db, "sqlite:", 7) == 0 ? "SQLite" : "PostgreSQL";
     bool tls = app.cfg.tls_cert_file && app.cfg.tls_key_file;
     if (app.demo)
         demo_print_logins(&app, stdout);
     printf("cunjing %s listening on %s://%s:%u/\n", CUNJING_VERSION, tls ? "https" : "http",
            host, port);
     fflush(stdout);
-    log_info("serving %s on port %u", db, port);
+    /* Never the URL itself: a PostgreSQL URL may carry a password. */
+    log_info("serving a %s database on port %u", db_kind, port);
 
     int sig = 0;
     sigwait(&set, &sig);

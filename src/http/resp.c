@@ -101,11 +101,39 @@ void resp_list(struct req *r, json_t *items, const char *next_cursor)
                         next_cursor ? json_string(next_cursor) : json_null()));
 }
 
+/* What to say when the code that failed left no message. */
+static const char *default_message(enum err e)
+{
+    switch (e) {
+    case ERR_DB_UNAVAILABLE:
+        return "the database is unavailable; retry shortly";
+    case ERR_BUSY:
+    case ERR_OVERLOADED:
+        return "the server is busy; retry shortly";
+    case ERR_READ_ONLY:
+        return "the database is read-only at the moment; retry later";
+    case ERR_STORAGE_FULL:
+        return "the server's storage is full";
+    case ERR_INTERNAL:
+        return "internal error";
+    case ERR_NOT_FOUND:
+        return "not found";
+    case ERR_FORBIDDEN:
+        return "your role may not do this";
+    case ERR_CONFLICT:
+        return "conflicts with an existing record";
+    default:
+        return err_code(e);
+    }
+}
+
 void resp_error_extra(struct req *r, enum err e, json_t *extra)
 {
-    const struct errinfo *ei = &r->ctx.err;
+    struct errinfo *ei = &r->ctx.err;
+    if (resp_status_of(e) == 503 && ei->retry_after <= 0)
+        ei->retry_after = e == ERR_DB_UNAVAILABLE ? 5 : 1;
     json_t *err = json_pack("{ss ss}", "code", err_code(e), "message",
-                            ei->message[0] ? ei->message : err_code(e));
+                            ei->message[0] ? ei->message : default_message(e));
     if (ei->field[0])
         json_object_set_new(err, "field", json_string(ei->field));
     if (extra) {

@@ -51,6 +51,10 @@ static const struct db_driver *driver_for(const char *url, const char **target)
         *target = url + 7;
         return &db_driver_sqlite;
     }
+    if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0) {
+        *target = url;
+        return &db_driver_pg;
+    }
     return NULL;
 }
 
@@ -61,7 +65,7 @@ enum err db_open(const char *url, int pool_size, bool create, struct db **out,
     const struct db_driver *drv = driver_for(url, &target);
     if (!drv)
         return err_set(info, ERR_INVALID, "db",
-                       "unsupported database URL (expected sqlite:PATH): %.64s", url);
+                       "unsupported database URL (expected sqlite:PATH or postgresql://...): %.24s...", url);
     if (!*target)
         return err_set(info, ERR_INVALID, "db", "empty database path");
     if (pool_size < 1)
@@ -336,6 +340,16 @@ const char *db_col_text(struct db_stmt *s, int col)
 const void *db_col_blob(struct db_stmt *s, int col, size_t *n)
 {
     return s->conn->db->drv->col_blob(s->h, col, n);
+}
+
+enum err db_check_durable(struct db *db, struct errinfo *info)
+{
+    if (!db->drv->check_durable)
+        return ERR_OK;
+    struct db_conn *c = db_acquire(db);
+    enum err e = db->drv->check_durable(c->h, info);
+    db_release(c);
+    return e;
 }
 
 enum err db_backup_to(struct db *db, const char *path, struct errinfo *info)

@@ -49,6 +49,13 @@ const char *db_driver_name(const struct db *db);
 /* The file path of a SQLite database (borrowed), NULL for other drivers. */
 const char *db_sqlite_path(const struct db *db);
 
+/*
+ * Refuses (ERR_INVALID, with the reason in info) a database server set up to
+ * lose acknowledged commits: PostgreSQL with fsync, synchronous_commit or
+ * full_page_writes off. SQLite connections always run synchronous=FULL.
+ */
+enum err db_check_durable(struct db *db, struct errinfo *info);
+
 /* Takes a free connection, waiting for one. Never NULL. */
 struct db_conn *db_acquire(struct db *db);
 /* Gives it back; an open transaction is rolled back first. */

@@ -28,10 +28,13 @@ struct db_driver {
     int64_t (*changes)(void *h);
     enum err (*last_err)(void *h);
     enum err (*backup_to)(void *h, const char *path, struct errinfo *info);
+    /* Refuses a server configured to lose committed data (fsync off...). */
+    enum err (*check_durable)(void *h, struct errinfo *info);
     const char *begin_write; /* SQL that opens a write transaction */
     const char *begin_read;
 };
 
 extern const struct db_driver db_driver_sqlite;
+extern const struct db_driver db_driver_pg;
 
 #endif

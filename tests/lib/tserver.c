@@ -420,8 +420,8 @@ bool tserver_setup(struct tserver *s, bool demo)
     snprintf(s->err_path, sizeof s->err_path, "%s/serve.err", s->dir);
     struct tcli r;
     tcli(&r, NULL, "init", "--db", s->db_url, NULL);
-    bool ok =
-        CHECKF(r.status == 0, "cunjing init --db %s: exit %d\n%s", s->db_url, r.status, r.err);
+    bool ok = CHECKF(r.status == 0, "%s init --db %s: exit %d%s\n%s", bin_path(), s->db_url,
+                     r.status, r.status == 127 ? " (cannot execute the binary)" : "", r.err);
     tcli_free(&r);
     if (!ok || !demo)
         return ok;
