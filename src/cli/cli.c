@@ -27,6 +27,7 @@ static const struct command commands[] = {
     {"backup", cmd_backup, "online consistent backup (--db URL --out FILE)"},
     {"restore", cmd_restore, "restore a backup (--in FILE --db URL)"},
     {"audit", cmd_audit, "audit verify: check the audit chain"},
+    {"migrate-db", cmd_migrate_db, "copy a SQLite database into an empty PostgreSQL one"},
     {"version", cmd_version, "print the version"},
 };
 
@@ -38,7 +39,7 @@ static void help(FILE *f)
           f);
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
-    fputs("\nURL is sqlite:PATH (default " CLI_DEFAULT_DB ").\n"
+    fputs("\nURL is sqlite:PATH (default " CLI_DEFAULT_DB ") or postgresql://USER@HOST:PORT/DB.\n"
           "Configuration: --config FILE (INI); CUNJING_<SECTION>_<KEY> variables override it.\n",
           f);
 }

@@ -40,5 +40,6 @@ int cmd_backup(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
 int cmd_audit(int argc, char **argv);           /* audit verify */
 int cmd_version(int argc, char **argv);
+int cmd_migrate_db(int argc, char **argv);  /* migrate-db --from --to */
 
 #endif

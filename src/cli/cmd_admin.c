@@ -104,8 +104,7 @@ int cmd_backup(int argc, char **argv)
     app_close(&app);
     if (e != ERR_OK)
         return cli_fail(e, &info);
-    fprintf(stderr, "cunjing: backup written to %s (keep the key file apart from it)\n",
-            o.extra);
+    fprintf(stderr, "cunjing: backup written to %s (keep the key file apart from it)\n", o.extra);
     return CLI_OK;
 }
 
@@ -146,9 +145,10 @@ int cmd_restore(int argc, char **argv)
     /* The restored database must open with the key file in place. */
     struct app app;
     if (cli_open(&app, o.db, o.config, false) != CLI_OK) {
-        fprintf(stderr, "cunjing: restored to %s, but it cannot be opened with the key file; "
-                        "put the backup's key file in place ([keys] file or cunjing.key "
-                        "beside the database)\n",
+        fprintf(stderr,
+                "cunjing: restored to %s, but it cannot be opened with the key file; "
+                "put the backup's key file in place ([keys] file or cunjing.key "
+                "beside the database)\n",
                 target);
         return CLI_FAIL;
     }
@@ -159,8 +159,8 @@ int cmd_restore(int argc, char **argv)
         fprintf(stderr, "cunjing: restored to %s but its audit chain does not verify\n", target);
         return CLI_FAIL;
     }
-    fprintf(stderr, "cunjing: restored %s into %s (%lld audit records verified)\n", o.extra,
-            target, (long long)vr.rows);
+    fprintf(stderr, "cunjing: restored %s into %s (%lld audit records verified)\n", o.extra, target,
+            (long long)vr.rows);
     return CLI_OK;
 }
 

@@ -94,9 +94,8 @@ struct loader {
     int created;
 };
 
-static enum err add_user(struct loader *l, const char *username, const char *name,
-                         const char *role, const char *const *areas, size_t n_areas,
-                         const char *unit)
+static enum err add_user(struct loader *l, const char *username, const char *name, const char *role,
+                         const char *const *areas, size_t n_areas, const char *unit)
 {
     struct user_input in = {
         .username = username,
@@ -280,17 +279,18 @@ int cmd_demo(int argc, char **argv)
 
 void demo_print_logins(struct app *app, FILE *f)
 {
-    fprintf(f, "Demo logins (演示账号), password %s for all:\n"
-               "  assistant     yangjianzi (良信村); a<12-digit village code> for the others\n"
-               "  officer       officer_pumiao1, officer_nalou1, ...\n"
-               "  clerk         clerk_pumiao, clerk_nalou, clerk_xinjiang, clerk_baiji, "
-               "clerk_zhonghe\n"
-               "  station_chief chief_pumiao, ...\n"
-               "  township      town_pumiao, town_nalou, ...\n"
-               "  bureau        bureau\n"
-               "  reviewer      reviewer (TOTP)\n"
-               "  admin         admin (TOTP)\n"
-               "  auditor       auditor (TOTP)\n",
+    fprintf(f,
+            "Demo logins (演示账号), password %s for all:\n"
+            "  assistant     yangjianzi (良信村); a<12-digit village code> for the others\n"
+            "  officer       officer_pumiao1, officer_nalou1, ...\n"
+            "  clerk         clerk_pumiao, clerk_nalou, clerk_xinjiang, clerk_baiji, "
+            "clerk_zhonghe\n"
+            "  station_chief chief_pumiao, ...\n"
+            "  township      town_pumiao, town_nalou, ...\n"
+            "  bureau        bureau\n"
+            "  reviewer      reviewer (TOTP)\n"
+            "  admin         admin (TOTP)\n"
+            "  auditor       auditor (TOTP)\n",
             DEMO_PASSWORD);
     struct ctx ctx;
     ctx_init_cli(&ctx, app);

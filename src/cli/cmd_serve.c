@@ -21,8 +21,7 @@ void demo_print_logins(struct app *app, FILE *f);
 
 int cmd_serve(int argc, char **argv)
 {
-    static const char usage[] =
-        "cunjing serve [--db URL] [--listen HOST:PORT] [--config FILE]";
+    static const char usage[] = "cunjing serve [--db URL] [--listen HOST:PORT] [--config FILE]";
     const struct option longopts[] = {
         {"db", required_argument, NULL, 'd'},
         {"listen", required_argument, NULL, 'l'},
@@ -87,8 +86,8 @@ int cmd_serve(int argc, char **argv)
     bool tls = app.cfg.tls_cert_file && app.cfg.tls_key_file;
     if (app.demo)
         demo_print_logins(&app, stdout);
-    printf("cunjing %s listening on %s://%s:%u/\n", CUNJING_VERSION, tls ? "https" : "http",
-           host, port);
+    printf("cunjing %s listening on %s://%s:%u/\n", CUNJING_VERSION, tls ? "https" : "http", host,
+           port);
     fflush(stdout);
     /* Never the URL itself: a PostgreSQL URL may carry a password. */
     log_info("serving a %s database on port %u", db_kind, port);

@@ -37,20 +37,18 @@ int cmd_user(int argc, char **argv)
         printf("usage: %s\n", usage_all);
         return CLI_OK;
     }
-    int kind = !strcmp(sub, "add") ? 0 : !strcmp(sub, "passwd") ? 1 : !strcmp(sub, "disable") ? 2 : -1;
+    int kind = !strcmp(sub, "add")       ? 0
+               : !strcmp(sub, "passwd")  ? 1
+               : !strcmp(sub, "disable") ? 2
+                                         : -1;
     if (kind < 0)
         return cli_usage(usage_all);
     const struct option longopts[] = {
-        {"db", required_argument, NULL, 'd'},
-        {"config", required_argument, NULL, 'c'},
-        {"username", required_argument, NULL, 'u'},
-        {"name", required_argument, NULL, 'n'},
-        {"role", required_argument, NULL, 'r'},
-        {"area", required_argument, NULL, 'a'},
-        {"unit", required_argument, NULL, 'U'},
-        {"password-stdin", no_argument, NULL, 'p'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        {"db", required_argument, NULL, 'd'},       {"config", required_argument, NULL, 'c'},
+        {"username", required_argument, NULL, 'u'}, {"name", required_argument, NULL, 'n'},
+        {"role", required_argument, NULL, 'r'},     {"area", required_argument, NULL, 'a'},
+        {"unit", required_argument, NULL, 'U'},     {"password-stdin", no_argument, NULL, 'p'},
+        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
     };
     const char *db = CLI_DEFAULT_DB, *config = NULL;
     struct user_input in = {0};
@@ -132,6 +130,8 @@ int cmd_user(int argc, char **argv)
         printf("%s\n", uri);
     free(uri);
     fprintf(stderr, "cunjing: user %s %s\n", in.username,
-            kind == 0 ? "created" : kind == 1 ? "password changed" : "disabled");
+            kind == 0   ? "created"
+            : kind == 1 ? "password changed"
+                        : "disabled");
     return CLI_OK;
 }

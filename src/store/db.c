@@ -58,14 +58,14 @@ static const struct db_driver *driver_for(const char *url, const char **target)
     return NULL;
 }
 
-enum err db_open(const char *url, int pool_size, bool create, struct db **out,
-                 struct errinfo *info)
+enum err db_open(const char *url, int pool_size, bool create, struct db **out, struct errinfo *info)
 {
     const char *target = NULL;
     const struct db_driver *drv = driver_for(url, &target);
     if (!drv)
-        return err_set(info, ERR_INVALID, "db",
-                       "unsupported database URL (expected sqlite:PATH or postgresql://...): %.24s...", url);
+        return err_set(
+            info, ERR_INVALID, "db",
+            "unsupported database URL (expected sqlite:PATH or postgresql://...): %.24s...", url);
     if (!*target)
         return err_set(info, ERR_INVALID, "db", "empty database path");
     if (pool_size < 1)
@@ -238,6 +238,11 @@ void db_savepoint_rollback(struct db_conn *c, const char *name)
     c->db->drv->exec_script(c->h, sql);
 }
 
+const char *db_defer_constraints_sql(const struct db *db)
+{
+    return db->drv->defer_constraints;
+}
+
 enum err db_exec_script(struct db_conn *c, const char *sql)
 {
     return c->db->drv->exec_script(c->h, sql);
@@ -320,6 +325,21 @@ enum err db_stmt_err(struct db_stmt *s)
 int64_t db_changes(struct db_stmt *s)
 {
     return s->conn->db->drv->changes(s->conn->h);
+}
+
+int db_col_count(struct db_stmt *s)
+{
+    return s->conn->db->drv->col_count(s->h);
+}
+
+const char *db_col_name(struct db_stmt *s, int col)
+{
+    return s->conn->db->drv->col_name(s->h, col);
+}
+
+enum db_type db_col_type(struct db_stmt *s, int col)
+{
+    return s->conn->db->drv->col_type(s->h, col);
 }
 
 bool db_col_null(struct db_stmt *s, int col)

@@ -72,6 +72,9 @@ enum err db_savepoint(struct db_conn *c, const char *name);
 enum err db_savepoint_release(struct db_conn *c, const char *name);
 void db_savepoint_rollback(struct db_conn *c, const char *name);
 
+/* The statement that defers foreign-key checks to the commit (bulk copies). */
+const char *db_defer_constraints_sql(const struct db *db);
+
 /* Runs a script of several statements without parameters (migrations). */
 enum err db_exec_script(struct db_conn *c, const char *sql);
 
@@ -91,6 +94,14 @@ void db_finish(struct db_stmt *s);
 enum err db_stmt_err(struct db_stmt *s);
 /* Rows changed by the last INSERT/UPDATE/DELETE on the statement. */
 int64_t db_changes(struct db_stmt *s);
+
+/* Kinds of column values (for generic copies). */
+enum db_type { DB_T_NULL, DB_T_INT, DB_T_TEXT, DB_T_BLOB };
+
+/* Number of result columns, their names and the kind of the current value. */
+int db_col_count(struct db_stmt *s);
+const char *db_col_name(struct db_stmt *s, int col);
+enum db_type db_col_type(struct db_stmt *s, int col);
 
 /* Column accessors (0-based), valid until the next step or finish. */
 bool db_col_null(struct db_stmt *s, int col);

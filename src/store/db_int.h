@@ -25,6 +25,9 @@ struct db_driver {
     int64_t (*col_int64)(void *st, int col);
     const char *(*col_text)(void *st, int col);
     const void *(*col_blob)(void *st, int col, size_t *n);
+    int (*col_count)(void *st);
+    const char *(*col_name)(void *st, int col);
+    enum db_type (*col_type)(void *st, int col);
     int64_t (*changes)(void *h);
     enum err (*last_err)(void *h);
     enum err (*backup_to)(void *h, const char *path, struct errinfo *info);
@@ -32,6 +35,7 @@ struct db_driver {
     enum err (*check_durable)(void *h, struct errinfo *info);
     const char *begin_write; /* SQL that opens a write transaction */
     const char *begin_read;
+    const char *defer_constraints; /* foreign keys checked at commit, for bulk copies */
 };
 
 extern const struct db_driver db_driver_sqlite;

@@ -41,8 +41,8 @@ struct pg_conn {
 
 struct pg_stmt {
     struct pg_conn *pc;
-    char *sql;      /* with $n placeholders, as PostgreSQL wants them */
-    char name[24];  /* server-side name */
+    char *sql;             /* with $n placeholders, as PostgreSQL wants them */
+    char name[24];         /* server-side name */
     unsigned prepared_gen; /* generation it was prepared in; 0 = never */
     int nparams;
     char *values[MAX_PARAMS];
@@ -50,7 +50,7 @@ struct pg_stmt {
     int formats[MAX_PARAMS];
     unsigned types[MAX_PARAMS];
     PGresult *res;
-    int row;  /* current row, -1 before the first step */
+    int row; /* current row, -1 before the first step */
     int nrows;
     unsigned char *blob; /* last unescaped bytea */
 };
@@ -341,6 +341,36 @@ static const void *pg_col_blob(void *sv, int col, size_t *n)
     return s->blob;
 }
 
+static int pg_col_count(void *sv)
+{
+    struct pg_stmt *s = sv;
+    return s->res ? PQnfields(s->res) : 0;
+}
+
+static const char *pg_col_name(void *sv, int col)
+{
+    struct pg_stmt *s = sv;
+    return s->res ? PQfname(s->res, col) : NULL;
+}
+
+static enum db_type pg_col_type(void *sv, int col)
+{
+    struct pg_stmt *s = sv;
+    if (pg_col_null(s, col))
+        return DB_T_NULL;
+    switch (PQftype(s->res, col)) {
+    case 20: /* int8 */
+    case 21: /* int2 */
+    case 23: /* int4 */
+    case 16: /* bool */
+        return DB_T_INT;
+    case OID_BYTEA:
+        return DB_T_BLOB;
+    default:
+        return DB_T_TEXT;
+    }
+}
+
 static int64_t pg_changes(void *h)
 {
     return ((struct pg_conn *)h)->changes;
@@ -402,10 +432,14 @@ const struct db_driver db_driver_pg = {
     .col_int64 = pg_col_int64,
     .col_text = pg_col_text,
     .col_blob = pg_col_blob,
+    .col_count = pg_col_count,
+    .col_name = pg_col_name,
+    .col_type = pg_col_type,
     .changes = pg_changes,
     .last_err = pg_last_err,
     .backup_to = pg_backup_to,
     .begin_write = "BEGIN ISOLATION LEVEL READ COMMITTED; "
                    "SELECT pg_advisory_xact_lock(" WRITE_LOCK_KEY ")",
+    .defer_constraints = "SET CONSTRAINTS ALL DEFERRED",
     .begin_read = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
 };

@@ -68,12 +68,11 @@ static void *sq_connect(const char *path, bool create, struct errinfo *info)
     }
     sqlite3_extended_result_codes(h, 1);
     sqlite3_busy_timeout(h, BUSY_TIMEOUT_MS);
-    static const char *const pragmas =
-        "PRAGMA journal_mode=WAL;"
-        "PRAGMA synchronous=FULL;"
-        "PRAGMA foreign_keys=ON;"
-        "PRAGMA trusted_schema=OFF;"
-        "PRAGMA secure_delete=ON;";
+    static const char *const pragmas = "PRAGMA journal_mode=WAL;"
+                                       "PRAGMA synchronous=FULL;"
+                                       "PRAGMA foreign_keys=ON;"
+                                       "PRAGMA trusted_schema=OFF;"
+                                       "PRAGMA secure_delete=ON;";
     char *msg = NULL;
     rc = sqlite3_exec(h, pragmas, NULL, NULL, &msg);
     if (rc != SQLITE_OK) {
@@ -231,6 +230,30 @@ static const void *sq_col_blob(void *sv, int col, size_t *n)
     return p;
 }
 
+static int sq_col_count(void *sv)
+{
+    return sqlite3_column_count(((struct sq_stmt *)sv)->st);
+}
+
+static const char *sq_col_name(void *sv, int col)
+{
+    return sqlite3_column_name(((struct sq_stmt *)sv)->st, col);
+}
+
+static enum db_type sq_col_type(void *sv, int col)
+{
+    switch (sqlite3_column_type(((struct sq_stmt *)sv)->st, col)) {
+    case SQLITE_INTEGER:
+        return DB_T_INT;
+    case SQLITE_BLOB:
+        return DB_T_BLOB;
+    case SQLITE_NULL:
+        return DB_T_NULL;
+    default:
+        return DB_T_TEXT;
+    }
+}
+
 static int64_t sq_changes(void *hv)
 {
     struct sq_conn *c = hv;
@@ -299,9 +322,13 @@ const struct db_driver db_driver_sqlite = {
     .col_int64 = sq_col_int64,
     .col_text = sq_col_text,
     .col_blob = sq_col_blob,
+    .col_count = sq_col_count,
+    .col_name = sq_col_name,
+    .col_type = sq_col_type,
     .changes = sq_changes,
     .last_err = sq_last_err,
     .backup_to = sq_backup_to,
     .begin_write = "BEGIN IMMEDIATE",
+    .defer_constraints = "PRAGMA defer_foreign_keys = ON",
     .begin_read = "BEGIN",
 };

@@ -3,7 +3,9 @@
 -- Times are Unix seconds (UTC) in BIGINT; booleans are INTEGER 0/1; ids are
 -- opaque random strings. Written in the SQL that SQLite and PostgreSQL share;
 -- This is the PostgreSQL form of 0001_init.sql: the same tables; the
--- append-only rule of audit_log is a trigger function.
+-- append-only rule of audit_log is a trigger function, and foreign keys are
+-- DEFERRABLE so that `cunjing migrate-db` can load rows in any order
+-- (SET CONSTRAINTS ALL DEFERRED inside its one transaction).
 
 CREATE TABLE meta (
     key TEXT PRIMARY KEY,
@@ -17,7 +19,7 @@ CREATE TABLE areas (
                                          'village', 'natural_village')),
     name TEXT NOT NULL,
     short_name TEXT,
-    parent_id TEXT REFERENCES areas (id),
+    parent_id TEXT REFERENCES areas (id) DEFERRABLE,
     path TEXT NOT NULL UNIQUE,       -- '/' || ancestor ids || '/' || id || '/'
     depth INTEGER NOT NULL,
     urban_rural_code TEXT,
@@ -35,8 +37,8 @@ CREATE TABLE units (
 );
 
 CREATE TABLE unit_areas (
-    unit_id TEXT NOT NULL REFERENCES units (id),
-    area_id TEXT NOT NULL REFERENCES areas (id),
+    unit_id TEXT NOT NULL REFERENCES units (id) DEFERRABLE,
+    area_id TEXT NOT NULL REFERENCES areas (id) DEFERRABLE,
     PRIMARY KEY (unit_id, area_id)
 );
 CREATE INDEX unit_areas_area ON unit_areas (area_id);
@@ -48,7 +50,7 @@ CREATE TABLE users (
     role TEXT NOT NULL CHECK (role IN ('assistant', 'officer', 'clerk', 'reviewer',
                                        'station_chief', 'bureau', 'township', 'admin',
                                        'auditor')),
-    unit_id TEXT REFERENCES units (id),
+    unit_id TEXT REFERENCES units (id) DEFERRABLE,
     password_hash TEXT NOT NULL,
     totp_secret TEXT,                -- sealed with the data key (base64)
     totp_pending TEXT,               -- sealed secret awaiting confirmation
@@ -60,17 +62,17 @@ CREATE TABLE users (
 );
 
 CREATE TABLE user_areas (
-    user_id TEXT NOT NULL REFERENCES users (id),
-    area_id TEXT NOT NULL REFERENCES areas (id),
+    user_id TEXT NOT NULL REFERENCES users (id) DEFERRABLE,
+    area_id TEXT NOT NULL REFERENCES areas (id) DEFERRABLE,
     PRIMARY KEY (user_id, area_id)
 );
 CREATE INDEX user_areas_area ON user_areas (area_id);
 
 CREATE TABLE assistants (
     id TEXT PRIMARY KEY,
-    user_id TEXT NOT NULL UNIQUE REFERENCES users (id),
-    village_id TEXT NOT NULL REFERENCES areas (id),
-    employer_id TEXT REFERENCES areas (id),
+    user_id TEXT NOT NULL UNIQUE REFERENCES users (id) DEFERRABLE,
+    village_id TEXT NOT NULL REFERENCES areas (id) DEFERRABLE,
+    employer_id TEXT REFERENCES areas (id) DEFERRABLE,
     phone TEXT,
     contract_start TEXT,
     contract_end TEXT,
@@ -82,7 +84,7 @@ CREATE INDEX assistants_village ON assistants (village_id);
 
 CREATE TABLE sessions (
     token_hash TEXT PRIMARY KEY,     -- SHA-256 of the bearer token; the token is never stored
-    user_id TEXT NOT NULL REFERENCES users (id),
+    user_id TEXT NOT NULL REFERENCES users (id) DEFERRABLE,
     csrf_token TEXT NOT NULL,
     created_at BIGINT NOT NULL,
     last_seen_at BIGINT NOT NULL,
