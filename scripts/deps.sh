@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 build_pkgs=(build-essential cmake pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
     libsodium-dev liboath-dev libpq-dev)
-test_pkgs=(libcmocka-dev libcurl4-openssl-dev sqlite3 chromium postgresql nodejs)
+test_pkgs=(libcmocka-dev libcurl4-openssl-dev sqlite3 chromium postgresql clang-format git nodejs)
 
 want=("${build_pkgs[@]}")
 if [ "${1:-build}" = test ]; then

@@ -97,8 +97,8 @@ enum err app_check_ready(struct app *app, struct errinfo *info)
         return err_set(info, ERR_INVALID, "db", "the database is empty; run cunjing init first");
     if (cur < latest)
         return err_set(info, ERR_INVALID, "db",
-                       "the database is at schema %d, this binary needs %d; run cunjing init",
-                       cur, latest);
+                       "the database is at schema %d, this binary needs %d; run cunjing init", cur,
+                       latest);
     if (cur > latest)
         return err_set(info, ERR_INVALID, "db",
                        "the database schema (%d) is newer than this binary (%d)", cur, latest);

@@ -72,8 +72,8 @@ enum err keys_load(struct keys *k, const char *path, bool create, struct errinfo
     struct stat st;
     if (fstat(fileno(f), &st) == 0 && (st.st_mode & 077)) {
         fclose(f);
-        return err_set(info, ERR_INVALID, "keys",
-                       "key file %s is readable by others; chmod 600 it", path);
+        return err_set(info, ERR_INVALID, "keys", "key file %s is readable by others; chmod 600 it",
+                       path);
     }
     char l1[160] = "", l2[160] = "";
     bool ok = fgets(l1, sizeof l1, f) && fgets(l2, sizeof l2, f) && parse_hex_line(l1, k->audit) &&
@@ -112,9 +112,8 @@ char *keys_seal(const struct keys *k, const void *plain, size_t n)
     unsigned char *buf = xmalloc(total);
     randombytes_buf(buf, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
     unsigned long long outlen = 0;
-    crypto_aead_xchacha20poly1305_ietf_encrypt(
-        buf + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, &outlen, plain, n, NULL, 0, NULL,
-        buf, k->data);
+    crypto_aead_xchacha20poly1305_ietf_encrypt(buf + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES,
+                                               &outlen, plain, n, NULL, 0, NULL, buf, k->data);
     size_t b64len = sodium_base64_ENCODED_LEN(total, sodium_base64_VARIANT_ORIGINAL);
     char *out = xmalloc(b64len);
     sodium_bin2base64(out, b64len, buf, total, sodium_base64_VARIANT_ORIGINAL);
@@ -122,8 +121,7 @@ char *keys_seal(const struct keys *k, const void *plain, size_t n)
     return out;
 }
 
-bool keys_open(const struct keys *k, const char *sealed, unsigned char *out, size_t cap,
-               size_t *n)
+bool keys_open(const struct keys *k, const char *sealed, unsigned char *out, size_t cap, size_t *n)
 {
     size_t slen = strlen(sealed);
     unsigned char *buf = xmalloc(slen + 1);

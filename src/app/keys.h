@@ -35,7 +35,6 @@ void keys_release(struct keys *k);
  */
 char *keys_seal(const struct keys *k, const void *plain, size_t n);
 /* Opens a sealed string into out (capacity cap); false on tampering. */
-bool keys_open(const struct keys *k, const char *sealed, unsigned char *out, size_t cap,
-               size_t *n);
+bool keys_open(const struct keys *k, const char *sealed, unsigned char *out, size_t cap, size_t *n);
 
 #endif

@@ -29,9 +29,9 @@ enum err meta_get(struct tx *tx, const char *key, char *out, size_t outsz)
 
 enum err meta_set(struct tx *tx, const char *key, const char *value)
 {
-    struct db_stmt *s = db_prepare(tx_conn(tx),
-                                   "INSERT INTO meta (key, value) VALUES ($1, $2) "
-                                   "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+    struct db_stmt *s =
+        db_prepare(tx_conn(tx), "INSERT INTO meta (key, value) VALUES ($1, $2) "
+                                "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
     if (!s)
         return ERR_INTERNAL;
     db_bind_text(s, 1, key);

@@ -54,8 +54,8 @@ enum err audit_append_as(struct tx *tx, const struct ctx *ctx, const char *user_
     return audit_repo_set_head(tx, &h);
 }
 
-enum err audit_append(struct tx *tx, const struct ctx *ctx, const char *action,
-                      const char *object, const char *result)
+enum err audit_append(struct tx *tx, const struct ctx *ctx, const char *action, const char *object,
+                      const char *result)
 {
     const struct principal *p = ctx->who;
     if (!p)
@@ -177,9 +177,8 @@ static enum err verify_fn(struct tx *tx, void *argv)
     } else if (h.seq != last || strcmp(h.hash, v.prev) != 0) {
         out->ok = false;
         out->bad_seq = last + 1;
-        snprintf(out->reason, sizeof out->reason,
-                 "records %lld to %lld are missing (tail cut)", (long long)(last + 1),
-                 (long long)h.seq);
+        snprintf(out->reason, sizeof out->reason, "records %lld to %lld are missing (tail cut)",
+                 (long long)(last + 1), (long long)h.seq);
     }
     return ERR_OK;
 }

@@ -23,8 +23,8 @@ struct json_t;
  * database error if the row could not be written (the caller's transaction
  * must then fail).
  */
-enum err audit_append(struct tx *tx, const struct ctx *ctx, const char *action,
-                      const char *object, const char *result);
+enum err audit_append(struct tx *tx, const struct ctx *ctx, const char *action, const char *object,
+                      const char *result);
 /* The same, naming the actor explicitly (a login before a session exists). */
 enum err audit_append_as(struct tx *tx, const struct ctx *ctx, const char *user_id,
                          const char *username, const char *role, const char *action,

@@ -86,9 +86,9 @@ enum err audit_repo_set_head(struct tx *tx, const struct audit_head_row *h)
 
 enum err audit_repo_scan(struct tx *tx, audit_scan_fn fn, void *arg)
 {
-    struct db_stmt *s = db_prepare(tx_conn(tx),
-                                   "SELECT seq, at, user_name, role, ip, action, object, result, "
-                                   "request_id, prev_hash, hash FROM audit_log ORDER BY seq");
+    struct db_stmt *s =
+        db_prepare(tx_conn(tx), "SELECT seq, at, user_name, role, ip, action, object, result, "
+                                "request_id, prev_hash, hash FROM audit_log ORDER BY seq");
     if (!s)
         return ERR_INTERNAL;
     enum db_step st;
@@ -145,12 +145,12 @@ enum err audit_repo_list(struct tx *tx, const struct audit_query *q, json_t *ite
         char at[TIME_ISO_LEN];
         time_iso_utc(db_col_int64(s, 1), at);
         last = db_col_int64(s, 0);
-        json_array_append_new(
-            items, json_pack("{sI ss ss ss ss ss ss ss ss}", "seq", (json_int_t)last, "at", at,
-                             "user", db_col_text(s, 2), "role", db_col_text(s, 3), "ip",
-                             db_col_text(s, 4), "action", db_col_text(s, 5), "object",
-                             db_col_text(s, 6), "result", db_col_text(s, 7), "request_id",
-                             db_col_text(s, 8)));
+        json_array_append_new(items,
+                              json_pack("{sI ss ss ss ss ss ss ss ss}", "seq", (json_int_t)last,
+                                        "at", at, "user", db_col_text(s, 2), "role",
+                                        db_col_text(s, 3), "ip", db_col_text(s, 4), "action",
+                                        db_col_text(s, 5), "object", db_col_text(s, 6), "result",
+                                        db_col_text(s, 7), "request_id", db_col_text(s, 8)));
         n++;
     }
     enum err e = st == DB_FAIL ? db_stmt_err(s) : ERR_OK;

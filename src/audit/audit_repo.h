@@ -26,8 +26,8 @@ enum err audit_repo_insert(struct tx *tx, const struct audit_entry *e, const cha
 enum err audit_repo_set_head(struct tx *tx, const struct audit_head_row *h);
 
 /* Callback of audit_repo_scan: one row; return false to stop. */
-typedef bool (*audit_scan_fn)(const struct audit_entry *e, const char *prev_hash,
-                              const char *hash, void *arg);
+typedef bool (*audit_scan_fn)(const struct audit_entry *e, const char *prev_hash, const char *hash,
+                              void *arg);
 enum err audit_repo_scan(struct tx *tx, audit_scan_fn fn, void *arg);
 
 enum err audit_repo_list(struct tx *tx, const struct audit_query *q, struct json_t *items,

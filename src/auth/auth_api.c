@@ -20,8 +20,8 @@ static void set_cookie(struct req *r, const char *token, int max_age)
     const struct config *cfg = &r->ctx.app->cfg;
     bool tls = cfg->tls_cert_file && cfg->tls_key_file;
     char v[160];
-    snprintf(v, sizeof v, "%s=%s; Path=/; Max-Age=%d; HttpOnly; SameSite=Strict%s",
-             SESSION_COOKIE, token, max_age, tls ? "; Secure" : "");
+    snprintf(v, sizeof v, "%s=%s; Path=/; Max-Age=%d; HttpOnly; SameSite=Strict%s", SESSION_COOKIE,
+             token, max_age, tls ? "; Secure" : "");
     resp_header(r, "Set-Cookie", v);
 }
 
@@ -42,9 +42,9 @@ void auth_api_login(struct req *r)
         return;
     }
     set_cookie(r, res.token, r->ctx.app->cfg.absolute_seconds);
-    resp_json(r, 200,
-              json_pack("{ss ss so}", "token", res.token, "csrf_token", res.csrf, "user",
-                        res.user));
+    resp_json(
+        r, 200,
+        json_pack("{ss ss so}", "token", res.token, "csrf_token", res.csrf, "user", res.user));
     memset(res.token, 0, sizeof res.token);
 }
 

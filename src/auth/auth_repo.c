@@ -56,9 +56,9 @@ enum err auth_repo_session_get(struct tx *tx, const char *hash, struct session_r
 
 enum err auth_repo_user_get(struct tx *tx, const char *user_id, struct session_row *out)
 {
-    struct db_stmt *s = db_prepare(tx_conn(tx),
-                                   "SELECT id, username, name, role, unit_id, disabled, "
-                                   "totp_secret IS NOT NULL FROM users WHERE id = $1");
+    struct db_stmt *s =
+        db_prepare(tx_conn(tx), "SELECT id, username, name, role, unit_id, disabled, "
+                                "totp_secret IS NOT NULL FROM users WHERE id = $1");
     if (!s)
         return ERR_INTERNAL;
     db_bind_text(s, 1, user_id);
@@ -83,9 +83,9 @@ enum err auth_repo_user_get(struct tx *tx, const char *user_id, struct session_r
 enum err auth_repo_session_insert(struct tx *tx, const char *hash, const char *user_id,
                                   const char *csrf, int64_t now, const char *ip)
 {
-    struct db_stmt *s = db_prepare(tx_conn(tx),
-                                   "INSERT INTO sessions (token_hash, user_id, csrf_token, "
-                                   "created_at, last_seen_at, ip) VALUES ($1, $2, $3, $4, $4, $5)");
+    struct db_stmt *s =
+        db_prepare(tx_conn(tx), "INSERT INTO sessions (token_hash, user_id, csrf_token, "
+                                "created_at, last_seen_at, ip) VALUES ($1, $2, $3, $4, $4, $5)");
     if (!s)
         return ERR_INTERNAL;
     db_bind_text(s, 1, hash);
@@ -118,9 +118,9 @@ enum err auth_repo_session_delete(struct tx *tx, const char *hash)
 
 enum err auth_repo_session_delete_user(struct tx *tx, const char *user_id, const char *keep)
 {
-    struct db_stmt *s = db_prepare(
-        tx_conn(tx),
-        "DELETE FROM sessions WHERE user_id = $1 AND ($2 IS NULL OR token_hash <> $2)");
+    struct db_stmt *s =
+        db_prepare(tx_conn(tx),
+                   "DELETE FROM sessions WHERE user_id = $1 AND ($2 IS NULL OR token_hash <> $2)");
     if (!s)
         return ERR_INTERNAL;
     db_bind_text(s, 1, user_id);
@@ -130,8 +130,8 @@ enum err auth_repo_session_delete_user(struct tx *tx, const char *user_id, const
 
 enum err auth_repo_session_prune(struct tx *tx, int64_t idle_before, int64_t created_before)
 {
-    struct db_stmt *s = db_prepare(
-        tx_conn(tx), "DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2");
+    struct db_stmt *s =
+        db_prepare(tx_conn(tx), "DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2");
     if (!s)
         return ERR_INTERNAL;
     db_bind_int64(s, 1, idle_before);
@@ -157,9 +157,9 @@ enum err auth_repo_lock_get(struct tx *tx, const char *username, int64_t now, in
 
 enum err auth_repo_lock_set(struct tx *tx, const char *username, int64_t until)
 {
-    struct db_stmt *s = db_prepare(tx_conn(tx),
-                                   "INSERT INTO login_locks (username, until_at) VALUES ($1, $2) "
-                                   "ON CONFLICT (username) DO UPDATE SET until_at = excluded.until_at");
+    struct db_stmt *s = db_prepare(
+        tx_conn(tx), "INSERT INTO login_locks (username, until_at) VALUES ($1, $2) "
+                     "ON CONFLICT (username) DO UPDATE SET until_at = excluded.until_at");
     if (!s)
         return ERR_INTERNAL;
     db_bind_text(s, 1, username);
@@ -212,12 +212,11 @@ enum err auth_repo_rate_hit(struct tx *tx, const char *bucket, int64_t now, int6
 {
     int64_t start = now - now % window;
     struct db_stmt *s = db_prepare(
-        tx_conn(tx),
-        "INSERT INTO rate_limits (bucket, window_start, hits) VALUES ($1, $2, 1) "
-        "ON CONFLICT (bucket) DO UPDATE SET "
-        "hits = CASE WHEN rate_limits.window_start = excluded.window_start "
-        "THEN rate_limits.hits + 1 ELSE 1 END, window_start = excluded.window_start "
-        "RETURNING hits");
+        tx_conn(tx), "INSERT INTO rate_limits (bucket, window_start, hits) VALUES ($1, $2, 1) "
+                     "ON CONFLICT (bucket) DO UPDATE SET "
+                     "hits = CASE WHEN rate_limits.window_start = excluded.window_start "
+                     "THEN rate_limits.hits + 1 ELSE 1 END, window_start = excluded.window_start "
+                     "RETURNING hits");
     if (!s)
         return ERR_INTERNAL;
     db_bind_text(s, 1, bucket);

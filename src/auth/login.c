@@ -86,8 +86,7 @@ static enum err post_fn(struct tx *tx, void *argv)
         }
         if (e == ERR_OK)
             e = audit_append_as(tx, ctx, uid, a->username, role, "auth.login", NULL,
-                                a->outcome == ERR_INVALID ? "totp_invalid"
-                                                          : err_code(a->outcome));
+                                a->outcome == ERR_INVALID ? "totp_invalid" : err_code(a->outcome));
         return e;
     }
     e = auth_repo_failures_clear(tx, a->username);
@@ -146,8 +145,8 @@ static enum err check_totp(struct ctx *ctx, const struct user_row *u, const char
     return ok ? ERR_OK : ERR_INVALID;
 }
 
-enum err auth_login(struct ctx *ctx, const char *username, const char *password,
-                    const char *totp, struct login_result *out)
+enum err auth_login(struct ctx *ctx, const char *username, const char *password, const char *totp,
+                    struct login_result *out)
 {
     const struct config *cfg = &ctx->app->cfg;
     struct pre_arg pre = {.ctx = ctx, .username = username};
@@ -179,8 +178,8 @@ enum err auth_login(struct ctx *ctx, const char *username, const char *password,
                        "too many failed logins; the account is locked for a while "
                        "(see Retry-After)");
     }
-    struct post_arg post = {.ctx = ctx, .username = username, .u = pre.found ? &pre.u : NULL,
-                            .out = out};
+    struct post_arg post = {
+        .ctx = ctx, .username = username, .u = pre.found ? &pre.u : NULL, .out = out};
     if (!pre.found || !pw_ok || pre.u.disabled)
         post.outcome = ERR_INVALID_CREDENTIALS;
     else
@@ -205,8 +204,7 @@ enum err auth_login(struct ctx *ctx, const char *username, const char *password,
                        totp && *totp ? "the two-step code is wrong or was already used"
                                      : "enter the code from your authenticator app");
     default:
-        return err_set(&ctx->err, ERR_INVALID_CREDENTIALS, NULL,
-                       "wrong username or password");
+        return err_set(&ctx->err, ERR_INVALID_CREDENTIALS, NULL, "wrong username or password");
     }
 }
 

@@ -21,8 +21,8 @@ struct login_result {
  * ERR_OK and *out on success; ERR_INVALID_CREDENTIALS, ERR_TOTP_REQUIRED,
  * ERR_LOCKED or ERR_RATE_LIMITED (with ctx->err.retry_after) otherwise.
  */
-enum err auth_login(struct ctx *ctx, const char *username, const char *password,
-                    const char *totp, struct login_result *out);
+enum err auth_login(struct ctx *ctx, const char *username, const char *password, const char *totp,
+                    struct login_result *out);
 /* Ends the caller's session. */
 enum err auth_logout(struct ctx *ctx);
 

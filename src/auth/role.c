@@ -30,15 +30,15 @@ static const char *const names[ROLE__COUNT] = {
 
 /* rights[resource][role]; columns follow enum role. */
 static const unsigned rights[RES__COUNT][ROLE__COUNT] = {
-    /*                 -  asst     officer    clerk    reviewer  chief    bureau  township admin   auditor */
+    /*                 -  asst     officer    clerk    reviewer  chief    bureau  township admin
+       auditor */
     [RES_AREAS] = {0, R, R, R, R, R, R, R, R, R},
     [RES_USERS] = {0, 0, 0, 0, 0, 0, 0, 0, R | C | A, 0},
     [RES_REFDATA] = {0, R, R, R, R, R, R, R, R | C | A, 0},
     [RES_ASSISTANTS] = {0, R | OWN, R, R, R, R, R | X, R | X, R | C | A, 0},
     [RES_HOUSEHOLD] = {0, R | C | A | U, R, R | A | X | U, R | A | X | U, R | X | U, R | X, 0, 0,
                        0},
-    [RES_DISPUTES] = {0, R | C | A | U, R | C | A | X | U, 0, 0, R | A | X | U, R | X, R | X, 0,
-                      0},
+    [RES_DISPUTES] = {0, R | C | A | U, R | C | A | X | U, 0, 0, R | A | X | U, R | X, R | X, 0, 0},
     [RES_INTEL] = {0, R | C | OWN, R | A | X | U, 0, 0, R | A | X | U, R | X, 0, 0, 0},
     [RES_ACTIVITIES] = {0, R | C, R | C | X, 0, 0, R | X, R | X, 0, 0, 0},
     [RES_KEY_PERSONS] = {0, R | C | U, R | C | A | X | U, 0, 0, R | X | U, R, 0, 0, 0},
@@ -74,8 +74,8 @@ bool role_requires_totp(enum role r)
 
 bool role_is_police(enum role r)
 {
-    return r == ROLE_OFFICER || r == ROLE_CLERK || r == ROLE_REVIEWER ||
-           r == ROLE_STATION_CHIEF || r == ROLE_BUREAU;
+    return r == ROLE_OFFICER || r == ROLE_CLERK || r == ROLE_REVIEWER || r == ROLE_STATION_CHIEF ||
+           r == ROLE_BUREAU;
 }
 
 unsigned role_rights(enum role r, enum resource res)

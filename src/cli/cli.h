@@ -32,14 +32,14 @@ int cli_usage(const char *usage);
 int cmd_init(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
-int cmd_import(int argc, char **argv);          /* import divisions FILE */
-int cmd_unit(int argc, char **argv);            /* unit add ... */
-int cmd_assistant(int argc, char **argv);       /* assistant set ... */
-int cmd_user(int argc, char **argv);            /* user add|passwd|disable */
+int cmd_import(int argc, char **argv);    /* import divisions FILE */
+int cmd_unit(int argc, char **argv);      /* unit add ... */
+int cmd_assistant(int argc, char **argv); /* assistant set ... */
+int cmd_user(int argc, char **argv);      /* user add|passwd|disable */
 int cmd_backup(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
-int cmd_audit(int argc, char **argv);           /* audit verify */
+int cmd_audit(int argc, char **argv); /* audit verify */
 int cmd_version(int argc, char **argv);
-int cmd_migrate_db(int argc, char **argv);  /* migrate-db --from --to */
+int cmd_migrate_db(int argc, char **argv); /* migrate-db --from --to */
 
 #endif

@@ -24,9 +24,18 @@ struct key {
     size_t off;
 };
 
-#define S(sec, k, f) {sec, k, K_STR, offsetof(struct config, f)}
-#define I(sec, k, f) {sec, k, K_INT, offsetof(struct config, f)}
-#define B(sec, k, f) {sec, k, K_BOOL, offsetof(struct config, f)}
+#define S(sec, k, f)                                                                               \
+    {                                                                                              \
+        sec, k, K_STR, offsetof(struct config, f)                                                  \
+    }
+#define I(sec, k, f)                                                                               \
+    {                                                                                              \
+        sec, k, K_INT, offsetof(struct config, f)                                                  \
+    }
+#define B(sec, k, f)                                                                               \
+    {                                                                                              \
+        sec, k, K_BOOL, offsetof(struct config, f)                                                 \
+    }
 
 static const struct key keys[] = {
     S("server", "listen", listen),
@@ -88,8 +97,8 @@ static bool apply(struct config *cfg, const struct key *k, const char *v, char *
                    !strcmp(v, "off")) {
             *(bool *)(void *)base = false;
         } else {
-            snprintf(errbuf, errlen, "%s: [%s] %s: not a boolean: %s", where, k->section,
-                     k->name, v);
+            snprintf(errbuf, errlen, "%s: [%s] %s: not a boolean: %s", where, k->section, k->name,
+                     v);
             return false;
         }
         return true;

@@ -13,12 +13,12 @@
 
 struct config {
     /* [server] */
-    char *listen;               /* "127.0.0.1:8080" */
-    int threads;                /* worker threads (0 = number of CPUs) */
-    int max_connections;        /* global connection cap */
-    int max_connections_per_ip; /* 0 = no cap */
-    int timeout_seconds;        /* idle connection timeout */
-    int max_inflight;           /* requests in progress before 503 overloaded */
+    char *listen;                              /* "127.0.0.1:8080" */
+    int threads;                               /* worker threads (0 = number of CPUs) */
+    int max_connections;                       /* global connection cap */
+    int max_connections_per_ip;                /* 0 = no cap */
+    int timeout_seconds;                       /* idle connection timeout */
+    int max_inflight;                          /* requests in progress before 503 overloaded */
     char *trusted_proxies[CONFIG_MAX_PROXIES]; /* whose X-Forwarded-For is believed */
     size_t n_trusted_proxies;
     char *tls_cert_file;

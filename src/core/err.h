@@ -21,7 +21,7 @@ enum err {
     ERR_NOT_FOUND,
     ERR_METHOD_NOT_ALLOWED,
     ERR_VERSION_CONFLICT,
-    ERR_STATE, /* invalid_transition */
+    ERR_STATE,    /* invalid_transition */
     ERR_CONFLICT, /* unique key taken (409 conflict) */
     ERR_TOO_LARGE,
     ERR_URI_TOO_LONG,

@@ -181,8 +181,7 @@ bool jin_int(struct req *r, json_t *obj, const char *key, const char *field, boo
     int64_t n = (int64_t)json_integer_value(v);
     if (n < min || n > max) {
         char msg[96];
-        snprintf(msg, sizeof msg, "must be between %lld and %lld", (long long)min,
-                 (long long)max);
+        snprintf(msg, sizeof msg, "must be between %lld and %lld", (long long)min, (long long)max);
         resp_fail(r, ERR_INVALID, field, msg);
         return false;
     }
@@ -191,8 +190,8 @@ bool jin_int(struct req *r, json_t *obj, const char *key, const char *field, boo
     return true;
 }
 
-bool jin_str_array(struct req *r, json_t *obj, const char *key, const char *field,
-                   size_t max_items, size_t max_chars, bool required, json_t **out)
+bool jin_str_array(struct req *r, json_t *obj, const char *key, const char *field, size_t max_items,
+                   size_t max_chars, bool required, json_t **out)
 {
     json_t *v = json_object_get(obj, key);
     *out = NULL;

@@ -38,12 +38,13 @@ bool jin_int(struct req *r, json_t *obj, const char *key, const char *field, boo
  * Array of strings (each 1..max_chars code points), at most max_items;
  * *out is borrowed (NULL when absent).
  */
-bool jin_str_array(struct req *r, json_t *obj, const char *key, const char *field,
-                   size_t max_items, size_t max_chars, bool required, json_t **out);
+bool jin_str_array(struct req *r, json_t *obj, const char *key, const char *field, size_t max_items,
+                   size_t max_chars, bool required, json_t **out);
 
 /* ?limit= (1..100, default 20). */
 bool q_limit(struct req *r, int *limit);
-/* ?name=YYYY-MM-DD as the Unix second of the day's start (end=false) or end (end=true); 0 if absent. */
+/* ?name=YYYY-MM-DD as the Unix second of the day's start (end=false) or end (end=true); 0 if
+ * absent. */
 bool q_date(struct req *r, const char *name, bool end, int64_t *out);
 /* ?name= as a string of at most max_chars (NULL when absent). */
 bool q_str(struct req *r, const char *name, size_t max_chars, const char **out);

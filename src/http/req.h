@@ -25,18 +25,18 @@
 struct route;
 
 struct req {
-    struct ctx ctx;     /* caller, app, request id, error detail */
+    struct ctx ctx; /* caller, app, request id, error detail */
     struct principal who_storage;
     char request_id[24];
     char ip[64];
-    const char *method; /* borrowed from the server */
-    char *path;         /* owned: the path without the query */
+    const char *method;           /* borrowed from the server */
+    char *path;                   /* owned: the path without the query */
     char *params[REQ_MAX_PARAMS]; /* owned: {x} segments of the route, in order */
     size_t n_params;
     const struct route *route;
-    void *conn;       /* server-private connection handle */
-    struct buf body;  /* request body (capped by the route) */
-    json_t *json;     /* parsed body for R_JSON routes, owned */
+    void *conn;      /* server-private connection handle */
+    struct buf body; /* request body (capped by the route) */
+    json_t *json;    /* parsed body for R_JSON routes, owned */
     int64_t started_us;
     bool body_too_large;
 

@@ -145,7 +145,8 @@ void resp_error_extra(struct req *r, enum err e, json_t *extra)
         snprintf(v, sizeof v, "%d", ei->retry_after);
         resp_header(r, "Retry-After", v);
     }
-    resp_json(r, resp_status_of(e), json_pack("{so ss}", "error", err, "request_id", r->request_id));
+    resp_json(r, resp_status_of(e),
+              json_pack("{so ss}", "error", err, "request_id", r->request_id));
 }
 
 void resp_error(struct req *r, enum err e)

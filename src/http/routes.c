@@ -22,7 +22,8 @@
 #define NOT_ADMIN_AUDITOR (ROLES_ALL & ~ADMIN & ~AUDITOR)
 
 const struct route routes[] = {
-    /* method  pattern                           handler                  flags            roles  body */
+    /* method  pattern                           handler                  flags            roles
+       body */
     {"GET", "/healthz", app_api_healthz, R_PUBLIC, ROLES_ALL, 0},
     {"GET", "/metrics", metrics_api, R_PUBLIC, ROLES_ALL, 0},
     {"GET", "/api/v1/info", app_api_info, R_PUBLIC, ROLES_ALL, 0},

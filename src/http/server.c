@@ -121,11 +121,10 @@ static void client_ip(struct server *s, struct MHD_Connection *c, char out[64])
     if (ci && ci->client_addr) {
         const struct sockaddr *sa = ci->client_addr;
         if (sa->sa_family == AF_INET)
-            inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
-                      64);
+            inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out, 64);
         else if (sa->sa_family == AF_INET6)
-            inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
-                      out, 64);
+            inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out,
+                      64);
     }
     if (!ip_is_trusted(&s->app->cfg, out))
         return;
@@ -302,8 +301,8 @@ static bool precheck(struct server *s, struct req *r, const char *url)
             return false;
         }
         if ((uint64_t)n > r->route->body_max) {
-            resp_fail(r, ERR_TOO_LARGE, NULL, r->route->body_max ? "the body is too large"
-                                                                  : "no body is accepted here");
+            resp_fail(r, ERR_TOO_LARGE, NULL,
+                      r->route->body_max ? "the body is too large" : "no body is accepted here");
             return false;
         }
     }
@@ -312,8 +311,7 @@ static bool precheck(struct server *s, struct req *r, const char *url)
         const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
         if (!ct || strncasecmp(ct, "application/json", 16) != 0 ||
             (ct[16] != '\0' && ct[16] != ';' && ct[16] != ' ')) {
-            resp_fail(r, ERR_UNSUPPORTED_MEDIA_TYPE, NULL,
-                      "the body must be application/json");
+            resp_fail(r, ERR_UNSUPPORTED_MEDIA_TYPE, NULL, "the body must be application/json");
             return false;
         }
     }
@@ -321,9 +319,8 @@ static bool precheck(struct server *s, struct req *r, const char *url)
 }
 
 static enum MHD_Result access_cb(void *cls, struct MHD_Connection *c, const char *url,
-                                 const char *method, const char *version,
-                                 const char *upload_data, size_t *upload_data_size,
-                                 void **con_cls)
+                                 const char *method, const char *version, const char *upload_data,
+                                 size_t *upload_data_size, void **con_cls)
 {
     (void)version;
     struct server *s = cls;
@@ -370,11 +367,10 @@ static void completed_cb(void *cls, struct MHD_Connection *c, void **con_cls,
     metrics_observe(r->status, dur);
     char when[TIME_ISO_LEN];
     time_iso_utc(clock_now(), when);
-    json_t *line = json_pack("{ss ss ss ss ss ss si sf}", "t", when, "kind", "access", "rid",
-                             r->request_id, "user",
-                             r->ctx.who ? r->ctx.who->username : "-", "ip", r->ip, "method",
-                             r->method ? r->method : "", "status", r->status, "ms",
-                             (double)dur / 1000.0);
+    json_t *line =
+        json_pack("{ss ss ss ss ss ss si sf}", "t", when, "kind", "access", "rid", r->request_id,
+                  "user", r->ctx.who ? r->ctx.who->username : "-", "ip", r->ip, "method",
+                  r->method ? r->method : "", "status", r->status, "ms", (double)dur / 1000.0);
     if (line) {
         /* The path, never the query: queries may carry personal data. */
         json_object_set_new(line, "path", json_string(r->path));
@@ -449,8 +445,8 @@ enum err server_start(struct app *app, struct server **out, uint16_t *port_out,
                        cfg->listen);
     struct server *s = xcalloc(1, sizeof *s);
     s->app = app;
-    unsigned threads = cfg->threads > 0 ? (unsigned)cfg->threads
-                                        : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
+    unsigned threads =
+        cfg->threads > 0 ? (unsigned)cfg->threads : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
     if (threads < 1)
         threads = 1;
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;

@@ -37,7 +37,8 @@ void user_row_release(struct user_row *u)
 bool user_username_ok(const char *s)
 {
     size_t n = strlen(s);
-    if (n < 3 || n > USERNAME_MAX || !(islower((unsigned char)s[0]) || isdigit((unsigned char)s[0])))
+    if (n < 3 || n > USERNAME_MAX ||
+        !(islower((unsigned char)s[0]) || isdigit((unsigned char)s[0])))
         return false;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
@@ -55,11 +56,10 @@ enum err user_to_json(struct tx *tx, const struct user_row *u, json_t **out)
         json_decref(areas);
         return e;
     }
-    *out = json_pack("{ss ss ss ss so so sb sb sI}", "id", u->id, "username", u->username,
-                     "name", u->name, "role", role_name(u->role), "area_ids", areas, "unit_id",
-                     u->unit_id[0] ? json_string(u->unit_id) : json_null(), "disabled",
-                     u->disabled, "totp_enabled", u->totp_secret != NULL, "version",
-                     (json_int_t)u->version);
+    *out = json_pack("{ss ss ss ss so so sb sb sI}", "id", u->id, "username", u->username, "name",
+                     u->name, "role", role_name(u->role), "area_ids", areas, "unit_id",
+                     u->unit_id[0] ? json_string(u->unit_id) : json_null(), "disabled", u->disabled,
+                     "totp_enabled", u->totp_secret != NULL, "version", (json_int_t)u->version);
     return ERR_OK;
 }
 
@@ -95,8 +95,8 @@ static enum err resolve_areas(struct tx *tx, struct ctx *ctx, const char *const 
         snprintf(field, sizeof field, "area_ids.%zu", i);
         enum err e =
             by_code ? org_area_by_code(tx, areas[i], &a) : org_area_by_id(tx, areas[i], &a);
-        if (e == ERR_NOT_FOUND || (e == ERR_OK && ctx->who && !scope_has_path(&ctx->who->scope,
-                                                                              a.path)))
+        if (e == ERR_NOT_FOUND ||
+            (e == ERR_OK && ctx->who && !scope_has_path(&ctx->who->scope, a.path)))
             return err_set(&ctx->err, ERR_NOT_FOUND, by_code ? "area" : field,
                            "no such area: %.40s", areas[i]);
         if (e != ERR_OK)
@@ -187,8 +187,7 @@ static enum err create_fn(struct tx *tx, void *argv)
     snprintf(a->u.unit_id, sizeof a->u.unit_id, "%s", r.unit_id);
     e = user_repo_insert(tx, &a->u);
     if (e == ERR_CONFLICT)
-        return err_set(&ctx->err, ERR_CONFLICT, "username", "username %s is taken",
-                       a->u.username);
+        return err_set(&ctx->err, ERR_CONFLICT, "username", "username %s is taken", a->u.username);
     if (e == ERR_OK)
         e = user_repo_set_areas(tx, a->u.id, r.ptrs, r.n);
     if (e == ERR_OK && a->u.role == ROLE_ASSISTANT)
@@ -346,8 +345,8 @@ enum err user_list(struct ctx *ctx, const char *after, int limit, json_t **items
     *next_cursor = NULL;
     size_t n = json_array_size(a.items);
     if (a.more && n > 0)
-        *next_cursor = xstrdup(
-            json_string_value(json_object_get(json_array_get(a.items, n - 1), "username")));
+        *next_cursor =
+            xstrdup(json_string_value(json_object_get(json_array_get(a.items, n - 1), "username")));
     *items = a.items;
     return ERR_OK;
 }
@@ -371,8 +370,8 @@ static enum err update_fn(struct tx *tx, void *argv)
     struct ctx *ctx = a->ctx;
     const struct user_patch *p = a->p;
     struct user_row u;
-    enum err e = a->username ? user_repo_by_username(tx, a->username, &u)
-                             : user_repo_by_id(tx, a->id, &u);
+    enum err e =
+        a->username ? user_repo_by_username(tx, a->username, &u) : user_repo_by_id(tx, a->id, &u);
     if (e == ERR_NOT_FOUND)
         return err_set(&ctx->err, e, NULL, "no such user");
     if (e != ERR_OK)
@@ -531,15 +530,15 @@ struct me_arg {
     bool pw_ok_checked;
 };
 
-static enum err check_code(struct ctx *ctx, const char *sealed, const char *code,
-                           int64_t last_step, int64_t *step)
+static enum err check_code(struct ctx *ctx, const char *sealed, const char *code, int64_t last_step,
+                           int64_t *step)
 {
     unsigned char secret[64];
     size_t n = 0;
     if (!sealed || !keys_open(&ctx->app->keys, sealed, secret, sizeof secret, &n))
         return err_set(&ctx->err, ERR_INTERNAL, NULL, "cannot open the TOTP secret");
-    bool ok = code && totp_verify(secret, n, code, clock_now(), TOTP_WINDOW, step) &&
-              *step > last_step;
+    bool ok =
+        code && totp_verify(secret, n, code, clock_now(), TOTP_WINDOW, step) && *step > last_step;
     memset(secret, 0, sizeof secret);
     if (!ok)
         return err_set(&ctx->err, ERR_INVALID, "totp", "wrong or reused code");

@@ -61,8 +61,8 @@ enum err user_create(struct ctx *ctx, const struct user_input *in, json_t **user
 
 struct user_patch {
     int64_t version;
-    const char *name;     /* NULL: unchanged */
-    const char *role;     /* NULL: unchanged */
+    const char *name; /* NULL: unchanged */
+    const char *role; /* NULL: unchanged */
     bool set_areas;
     const char *const *areas; /* ids */
     size_t n_areas;

@@ -11,8 +11,8 @@
 #include "store/tx.h"
 #include "core/xalloc.h"
 
-#define USER_COLS                                                                             \
-    "id, username, name, role, unit_id, password_hash, totp_secret, totp_pending, "            \
+#define USER_COLS                                                                                  \
+    "id, username, name, role, unit_id, password_hash, totp_secret, totp_pending, "                \
     "totp_last_step, disabled, version, created_at, updated_at"
 
 static void cp(char *dst, size_t n, const char *src)
