@@ -28,6 +28,11 @@ enum err app_open(struct app *app, const char *db_url, const char *config_path, 
     if (!config_load(&app->cfg, config_path, msg, sizeof msg))
         return err_set(info, ERR_INVALID, "config", "%s", msg);
     clock_set_zone(app->cfg.zone);
+    if (!workday_init(&app->cal, app->cfg.workday_end))
+        return err_set(info, ERR_INVALID, "config", "[time] workday_end must be HH:MM");
+    if (app->cfg.holidays_file &&
+        !workday_load_holidays(&app->cal, app->cfg.holidays_file, msg, sizeof msg))
+        return err_set(info, ERR_INVALID, "config", "%s", msg);
     if (app->cfg.log_level && strcmp(app->cfg.log_level, "debug") == 0)
         log_set_level(LOG_DEBUG);
     else if (app->cfg.log_level && strcmp(app->cfg.log_level, "warn") == 0)

@@ -17,6 +17,7 @@
 #include "core/config.h"
 #include "core/err.h"
 #include "core/rand.h"
+#include "core/workday.h"
 #include "org/scope.h"
 
 struct db;
@@ -25,8 +26,9 @@ struct app {
     struct config cfg;
     struct db *db;
     struct keys keys;
-    bool demo;          /* the database holds the demo district */
-    int64_t started_at; /* Unix seconds */
+    struct workday_cal cal; /* working days and end of day ([time]) */
+    bool demo;              /* the database holds the demo district */
+    int64_t started_at;     /* Unix seconds */
 };
 
 /* The authenticated user of a request. */

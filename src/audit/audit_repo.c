@@ -123,14 +123,14 @@ enum err audit_repo_list(struct tx *tx, const struct audit_query *q, json_t *ite
         tx_conn(tx),
         "SELECT seq, at, user_name, role, ip, action, object, result, request_id FROM audit_log "
         "WHERE ($1 = 0 OR at >= $1) AND ($2 = 0 OR at <= $2) "
-        "AND ($3 IS NULL OR user_name = $3) AND ($4 IS NULL OR action = $4) "
+        "AND ($3 = '' OR user_name = $3) AND ($4 = '' OR action = $4) "
         "AND ($5 = 0 OR seq < $5) ORDER BY seq DESC LIMIT $6");
     if (!s)
         return ERR_INTERNAL;
     db_bind_int64(s, 1, q->from);
     db_bind_int64(s, 2, q->to);
-    db_bind_text(s, 3, q->user);
-    db_bind_text(s, 4, q->action);
+    db_bind_text(s, 3, q->user ? q->user : "");
+    db_bind_text(s, 4, q->action ? q->action : "");
     db_bind_int64(s, 5, q->before_seq);
     db_bind_int64(s, 6, q->limit + 1);
     enum db_step st;

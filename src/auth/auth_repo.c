@@ -118,13 +118,12 @@ enum err auth_repo_session_delete(struct tx *tx, const char *hash)
 
 enum err auth_repo_session_delete_user(struct tx *tx, const char *user_id, const char *keep)
 {
-    struct db_stmt *s =
-        db_prepare(tx_conn(tx),
-                   "DELETE FROM sessions WHERE user_id = $1 AND ($2 IS NULL OR token_hash <> $2)");
+    struct db_stmt *s = db_prepare(
+        tx_conn(tx), "DELETE FROM sessions WHERE user_id = $1 AND ($2 = '' OR token_hash <> $2)");
     if (!s)
         return ERR_INTERNAL;
     db_bind_text(s, 1, user_id);
-    db_bind_text(s, 2, keep);
+    db_bind_text(s, 2, keep ? keep : "");
     return run_done(s);
 }
 
@@ -205,28 +204,4 @@ enum err auth_repo_failures_clear(struct tx *tx, const char *username)
         return ERR_INTERNAL;
     db_bind_text(s, 1, username);
     return run_done(s);
-}
-
-enum err auth_repo_rate_hit(struct tx *tx, const char *bucket, int64_t now, int64_t window,
-                            int *hits, int64_t *window_end)
-{
-    int64_t start = now - now % window;
-    struct db_stmt *s = db_prepare(
-        tx_conn(tx), "INSERT INTO rate_limits (bucket, window_start, hits) VALUES ($1, $2, 1) "
-                     "ON CONFLICT (bucket) DO UPDATE SET "
-                     "hits = CASE WHEN rate_limits.window_start = excluded.window_start "
-                     "THEN rate_limits.hits + 1 ELSE 1 END, window_start = excluded.window_start "
-                     "RETURNING hits");
-    if (!s)
-        return ERR_INTERNAL;
-    db_bind_text(s, 1, bucket);
-    db_bind_int64(s, 2, start);
-    enum db_step st = db_step(s);
-    *hits = st == DB_ROW ? (int)db_col_int64(s, 0) : 0;
-    enum err e = st == DB_FAIL ? db_stmt_err(s) : ERR_OK;
-    if (st == DB_ROW)
-        db_step(s); /* finish the RETURNING statement */
-    db_finish(s);
-    *window_end = start + window;
-    return e;
 }

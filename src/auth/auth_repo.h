@@ -41,11 +41,4 @@ enum err auth_repo_lock_set(struct tx *tx, const char *username, int64_t until);
 enum err auth_repo_failure_add(struct tx *tx, const char *username, int64_t now, int64_t since,
                                int *count);
 enum err auth_repo_failures_clear(struct tx *tx, const char *username);
-/*
- * Counts a hit in bucket's fixed window of `window` seconds; *hits gets the
- * count including this one and *window_end the end of the window.
- */
-enum err auth_repo_rate_hit(struct tx *tx, const char *bucket, int64_t now, int64_t window,
-                            int *hits, int64_t *window_end);
-
 #endif

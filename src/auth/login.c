@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "audit/audit.h"
+#include "app/ratelimit.h"
 #include "auth/auth_repo.h"
 #include "auth/password.h"
 #include "auth/totp.h"
@@ -39,7 +40,7 @@ static enum err pre_fn(struct tx *tx, void *argv)
     int64_t now = clock_now();
     char bucket[96];
     snprintf(bucket, sizeof bucket, "login-ip:%s", a->ctx->ip);
-    enum err e = auth_repo_rate_hit(tx, bucket, now, 60, &a->hits, &a->window_end);
+    enum err e = ratelimit_hit(tx, bucket, now, 60, &a->hits, &a->window_end);
     if (e == ERR_OK)
         e = auth_repo_lock_get(tx, a->username, now, &a->locked_until);
     if (e != ERR_OK)

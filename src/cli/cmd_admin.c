@@ -11,6 +11,7 @@
 
 #include "audit/audit.h"
 #include "cli/cli.h"
+#include "household/household.h"
 #include "store/db.h"
 #include "store/migrate.h"
 #include "core/xalloc.h"
@@ -78,9 +79,20 @@ int cmd_init(int argc, char **argv)
     enum err e = migrate_run(app.db, &from, &to, &info);
     if (e == ERR_OK)
         e = app_bind_keys(&app, &info);
+    int seeded = 0;
+    struct ctx ctx;
+    ctx_init_cli(&ctx, &app);
+    if (e == ERR_OK) {
+        /* Reference data that later edits must not overwrite: loaded once. */
+        e = household_seed_types(&ctx, &seeded);
+        if (e != ERR_OK)
+            info = ctx.err;
+    }
     app_close(&app);
     if (e != ERR_OK)
         return cli_fail(e, &info);
+    if (seeded)
+        fprintf(stderr, "cunjing: loaded %d household business types\n", seeded);
     if (from == to)
         fprintf(stderr, "cunjing: schema is current (version %d)\n", to);
     else

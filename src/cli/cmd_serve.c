@@ -14,6 +14,7 @@
 #include "cli/cli.h"
 #include "core/log.h"
 #include "http/server.h"
+#include "notify/sms.h"
 #include "core/xalloc.h"
 
 /* Prints the demo logins (cmd_demo.c). */
@@ -77,6 +78,8 @@ int cmd_serve(int argc, char **argv)
         app_close(&app);
         return cli_fail(e, &info);
     }
+    /* Text messages to applicants leave through the outbox. */
+    struct sms_worker *sms = sms_worker_start(&app, &sms_log_sender, 1000);
     char host[128];
     snprintf(host, sizeof host, "%s", app.cfg.listen);
     char *colon = strrchr(host, ':');
@@ -96,6 +99,7 @@ int cmd_serve(int argc, char **argv)
     sigwait(&set, &sig);
     log_info("signal %d: stopping", sig);
     server_stop(srv);
+    sms_worker_stop(sms);
     app_close(&app);
     log_info("stopped");
     return CLI_OK;

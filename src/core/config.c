@@ -47,6 +47,7 @@ static const struct key keys[] = {
     {"server", "trusted_proxies", K_LIST, offsetof(struct config, trusted_proxies)},
     S("server", "tls_cert_file", tls_cert_file),
     S("server", "tls_key_file", tls_key_file),
+    S("server", "public_url", public_url),
     I("session", "idle_seconds", idle_seconds),
     I("session", "absolute_seconds", absolute_seconds),
     I("login", "max_failures", max_failures),

@@ -23,6 +23,7 @@ struct config {
     size_t n_trusted_proxies;
     char *tls_cert_file;
     char *tls_key_file;
+    char *public_url; /* how villagers reach the server (receipt QR codes); "" = from Host */
     /* [session] */
     int idle_seconds;
     int absolute_seconds;

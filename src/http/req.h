@@ -21,6 +21,15 @@
 
 #define REQ_MAX_PARAMS 4
 #define REQ_MAX_RESP_HEADERS 8
+#define REQ_MAX_FORM_FIELDS 16 /* fields of a multipart body, text and file together */
+#define REQ_FORM_TEXT_MAX 4096 /* bytes of one text field */
+
+/* One field of a multipart/form-data body (R_MULTIPART routes). */
+struct req_form_field {
+    char *name;       /* owned; valid UTF-8 */
+    struct buf value; /* text (valid UTF-8, no NUL) or the file's bytes */
+    bool is_file;     /* the part had a filename (which is never kept) */
+};
 
 struct route;
 
@@ -34,9 +43,11 @@ struct req {
     char *params[REQ_MAX_PARAMS]; /* owned: {x} segments of the route, in order */
     size_t n_params;
     const struct route *route;
-    void *conn;      /* server-private connection handle */
-    struct buf body; /* request body (capped by the route) */
-    json_t *json;    /* parsed body for R_JSON routes, owned */
+    void *conn;                                      /* server-private connection handle */
+    struct buf body;                                 /* request body (capped by the route) */
+    json_t *json;                                    /* parsed body for R_JSON routes, owned */
+    struct req_form_field form[REQ_MAX_FORM_FIELDS]; /* R_MULTIPART: the parsed fields */
+    size_t n_form;
     int64_t started_us;
     bool body_too_large;
 
@@ -60,5 +71,15 @@ const char *req_query(struct req *r, const char *key);
 const char *req_cookie(struct req *r, const char *name);
 /* Path parameter i (0-based) of the route. */
 const char *req_param(const struct req *r, size_t i);
+/*
+ * Multipart bodies (R_MULTIPART routes), parsed before the handler runs:
+ * req_form() is the text field name (borrowed, "" when sent empty) or NULL
+ * when there is no such text field; req_form_file() sets *data and *len to the
+ * content of file field name (borrowed; binary, may hold NUL) and returns
+ * true, or returns false when there is none. Both live until the request is
+ * freed. The client's file name is never kept.
+ */
+const char *req_form(struct req *r, const char *name);
+bool req_form_file(struct req *r, const char *name, const void **data, size_t *len);
 
 #endif

@@ -140,6 +140,8 @@ void resp_error_extra(struct req *r, enum err e, json_t *extra)
         json_object_update(err, extra);
         json_decref(extra);
     }
+    if (e == ERR_STATE && !json_object_get(err, "allowed"))
+        json_object_set_new(err, "allowed", json_array());
     if (ei->retry_after > 0) {
         char v[16];
         snprintf(v, sizeof v, "%d", ei->retry_after);

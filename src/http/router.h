@@ -14,10 +14,11 @@
 typedef void (*route_fn)(struct req *r);
 
 enum route_flags {
-    R_AUTH = 1 << 0,   /* needs a session */
-    R_JSON = 1 << 1,   /* body is JSON (Content-Type application/json), parsed into r->json */
-    R_PUBLIC = 1 << 2, /* no session needed */
-    R_RAW = 1 << 3,    /* body is read raw (uploads) */
+    R_AUTH = 1 << 0,      /* needs a session */
+    R_JSON = 1 << 1,      /* body is JSON (Content-Type application/json), parsed into r->json */
+    R_PUBLIC = 1 << 2,    /* no session needed */
+    R_RAW = 1 << 3,       /* body is read raw (uploads) */
+    R_MULTIPART = 1 << 4, /* body is multipart/form-data, parsed into r->form (req_form*) */
 };
 
 struct route {

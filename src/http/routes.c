@@ -10,7 +10,9 @@
 #include "audit/audit_api.h"
 #include "auth/auth_api.h"
 #include "auth/role.h"
+#include "household/household_api.h"
 #include "http/metrics.h"
+#include "inbox/inbox.h"
 #include "org/org_api.h"
 #include "user/user_api.h"
 #include "core/xalloc.h"
@@ -20,6 +22,12 @@
 #define ADMIN ROLE_BIT(ROLE_ADMIN)
 #define AUDITOR ROLE_BIT(ROLE_AUDITOR)
 #define NOT_ADMIN_AUDITOR (ROLES_ALL & ~ADMIN & ~AUDITOR)
+/* Roles with any right on household applications (the domain checks which). */
+#define HH_READERS                                                                                 \
+    (ROLE_BIT(ROLE_ASSISTANT) | ROLE_BIT(ROLE_OFFICER) | ROLE_BIT(ROLE_CLERK) |                    \
+     ROLE_BIT(ROLE_REVIEWER) | ROLE_BIT(ROLE_STATION_CHIEF) | ROLE_BIT(ROLE_BUREAU))
+/* An upload: the file (10 MiB) and the multipart framing around it. */
+#define UPLOAD (10 * 1024 * 1024 + 64 * 1024)
 
 const struct route routes[] = {
     /* method  pattern                           handler                  flags            roles
@@ -50,6 +58,40 @@ const struct route routes[] = {
     {"PATCH", "/api/v1/users/{id}", user_api_patch, R_AUTH | R_JSON, ADMIN, J},
 
     {"GET", "/api/v1/audit", audit_api_list, R_AUTH, AUDITOR, 0},
+
+    {"GET", "/api/v1/inbox", inbox_api_list, R_AUTH, ROLES_ALL, 0},
+    {"POST", "/api/v1/inbox/{id}/read", inbox_api_read, R_AUTH, ROLES_ALL, SMALL},
+
+    {"GET", "/api/v1/household-business-types", household_api_types, R_AUTH, ROLES_ALL & ~AUDITOR,
+     0},
+    {"PUT", "/api/v1/household-business-types/{code}", household_api_type_put, R_AUTH | R_JSON,
+     ADMIN, SMALL},
+    {"GET", "/api/v1/household-applications", household_api_list, R_AUTH, HH_READERS, 0},
+    {"POST", "/api/v1/household-applications", household_api_create, R_AUTH | R_JSON, HH_READERS,
+     J},
+    {"GET", "/api/v1/household-applications/{id}", household_api_get, R_AUTH, HH_READERS, 0},
+    {"PATCH", "/api/v1/household-applications/{id}", household_api_patch, R_AUTH | R_JSON,
+     HH_READERS, J},
+    {"POST", "/api/v1/household-applications/{id}/submit", household_api_submit, R_AUTH | R_JSON,
+     HH_READERS, SMALL},
+    {"POST", "/api/v1/household-applications/{id}/accept", household_api_accept, R_AUTH | R_JSON,
+     HH_READERS, SMALL},
+    {"POST", "/api/v1/household-applications/{id}/return", household_api_return, R_AUTH | R_JSON,
+     HH_READERS, SMALL},
+    {"POST", "/api/v1/household-applications/{id}/approve", household_api_approve, R_AUTH | R_JSON,
+     HH_READERS, SMALL},
+    {"POST", "/api/v1/household-applications/{id}/reject", household_api_reject, R_AUTH | R_JSON,
+     HH_READERS, SMALL},
+    {"POST", "/api/v1/household-applications/{id}/complete", household_api_complete,
+     R_AUTH | R_JSON, HH_READERS, SMALL},
+    {"POST", "/api/v1/household-applications/{id}/attachments", household_api_attach,
+     R_AUTH | R_MULTIPART, HH_READERS, UPLOAD},
+    {"GET", "/api/v1/household-applications/{id}/attachments/{aid}", household_api_attachment,
+     R_AUTH, HH_READERS, 0},
+    {"GET", "/api/v1/household-applications/{id}/receipt", household_api_receipt, R_AUTH,
+     HH_READERS, 0},
+    {"GET", "/api/v1/public/household-applications/{number}", household_api_lookup, R_PUBLIC,
+     ROLES_ALL, 0},
 };
 
 const size_t routes_count = sizeof routes / sizeof routes[0];

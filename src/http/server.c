@@ -70,6 +70,32 @@ const char *req_param(const struct req *r, size_t i)
     return i < r->n_params ? r->params[i] : NULL;
 }
 
+static struct req_form_field *form_find(struct req *r, const char *name)
+{
+    for (size_t i = 0; i < r->n_form; i++)
+        if (strcmp(r->form[i].name, name) == 0)
+            return &r->form[i];
+    return NULL;
+}
+
+const char *req_form(struct req *r, const char *name)
+{
+    struct req_form_field *f = form_find(r, name);
+    if (!f || f->is_file)
+        return NULL;
+    return f->value.data ? f->value.data : "";
+}
+
+bool req_form_file(struct req *r, const char *name, const void **data, size_t *len)
+{
+    struct req_form_field *f = form_find(r, name);
+    if (!f || !f->is_file)
+        return false;
+    *data = f->value.data ? f->value.data : "";
+    *len = f->value.len;
+    return true;
+}
+
 /* --- helpers ------------------------------------------------------------ */
 
 struct sizes {
@@ -239,6 +265,10 @@ static void req_free(struct req *r)
     for (size_t i = 0; i < r->n_params; i++)
         free(r->params[i]);
     buf_release(&r->body);
+    for (size_t i = 0; i < r->n_form; i++) {
+        free(r->form[i].name);
+        buf_release(&r->form[i].value);
+    }
     json_decref(r->json);
     free(r->resp_body);
     for (size_t i = 0; i < r->n_resp_headers; i++)
@@ -307,6 +337,15 @@ static bool precheck(struct server *s, struct req *r, const char *url)
         }
     }
     buf_init(&r->body, r->route->body_max);
+    if (r->route->flags & R_MULTIPART) {
+        /* Always: an upload without its content type cannot be parsed at all. */
+        const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+        if (!ct || strncasecmp(ct, "multipart/form-data", 19) != 0 ||
+            (ct[19] != '\0' && ct[19] != ';' && ct[19] != ' ')) {
+            resp_fail(r, ERR_UNSUPPORTED_MEDIA_TYPE, NULL, "the body must be multipart/form-data");
+            return false;
+        }
+    }
     if ((r->route->flags & R_JSON) && (cl ? strcmp(cl, "0") != 0 : sz.has_te)) {
         const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
         if (!ct || strncasecmp(ct, "application/json", 16) != 0 ||
@@ -315,6 +354,94 @@ static bool precheck(struct server *s, struct req *r, const char *url)
             return false;
         }
     }
+    return true;
+}
+
+/*
+ * Multipart bodies. The body is buffered whole first (the route's body_max
+ * caps it), then handed to libmicrohttpd's post processor in one go, which
+ * calls form_field() once per chunk of each part: a part starts at offset 0
+ * and continues with growing offsets. Text fields must be UTF-8 without NUL
+ * and at most REQ_FORM_TEXT_MAX bytes; a part with a filename is a file,
+ * whose name is dropped here (never a path, never stored). The first error
+ * stops the parse; its answer is sent before any handler runs.
+ */
+struct form_parse {
+    struct req *r;
+    struct req_form_field *cur; /* the part being received, NULL before the first */
+    enum err err;               /* ERR_OK, or the first problem */
+    const char *msg;
+};
+
+static enum MHD_Result form_fail(struct form_parse *fp, enum err e, const char *msg)
+{
+    fp->err = e;
+    fp->msg = msg;
+    return MHD_NO;
+}
+
+static enum MHD_Result form_field(void *cls, enum MHD_ValueKind kind, const char *key,
+                                  const char *filename, const char *content_type,
+                                  const char *transfer_encoding, const char *data, uint64_t off,
+                                  size_t size)
+{
+    (void)kind;
+    (void)content_type;
+    (void)transfer_encoding;
+    struct form_parse *fp = cls;
+    struct req *r = fp->r;
+    if (!key || !*key)
+        return form_fail(fp, ERR_BAD_REQUEST, "a form part has no name");
+    bool is_file = filename != NULL;
+    /* A 0-byte first call may be followed by the part's data, again at offset 0. */
+    bool same = fp->cur && fp->cur->value.len == 0 && fp->cur->is_file == is_file &&
+                strcmp(fp->cur->name, key) == 0;
+    if (off == 0 && !same) {
+        if (!str_utf8_valid(key, strlen(key)))
+            return form_fail(fp, ERR_INVALID_ENCODING, "a form field name is not valid UTF-8");
+        if (form_find(r, key))
+            return form_fail(fp, ERR_BAD_REQUEST, "a form field is sent twice");
+        if (r->n_form == REQ_MAX_FORM_FIELDS)
+            return form_fail(fp, ERR_BAD_REQUEST, "too many form fields");
+        fp->cur = &r->form[r->n_form++];
+        fp->cur->name = xstrdup(key);
+        fp->cur->is_file = is_file;
+        /* Files are capped by the body itself; text fields by their own limit. */
+        buf_init(&fp->cur->value, is_file ? r->route->body_max : REQ_FORM_TEXT_MAX);
+    } else if (!fp->cur || strcmp(fp->cur->name, key) != 0 || off != fp->cur->value.len) {
+        return form_fail(fp, ERR_BAD_REQUEST, "malformed multipart body");
+    }
+    if (size && !buf_append(&fp->cur->value, data, size))
+        return form_fail(fp, is_file ? ERR_TOO_LARGE : ERR_TOO_LONG,
+                         is_file ? "the file is too large" : "a form field is too long");
+    return MHD_YES;
+}
+
+/* Parses r->body into r->form; false after answering 400/413/422. */
+static bool parse_multipart(struct req *r)
+{
+    struct form_parse fp = {.r = r};
+    struct MHD_PostProcessor *pp = MHD_create_post_processor(r->conn, 16 * 1024, form_field, &fp);
+    if (!pp) {
+        resp_fail(r, ERR_BAD_REQUEST, NULL, "multipart/form-data without a usable boundary");
+        return false;
+    }
+    enum MHD_Result ok = r->body.len ? MHD_post_process(pp, r->body.data, r->body.len) : MHD_YES;
+    /* MHD_NO from destroy: the body ended inside a part (no closing boundary). */
+    enum MHD_Result complete = MHD_destroy_post_processor(pp);
+    if (fp.err == ERR_OK && (ok != MHD_YES || complete != MHD_YES || (r->body.len && !r->n_form)))
+        form_fail(&fp, ERR_BAD_REQUEST, "malformed multipart body");
+    for (size_t i = 0; fp.err == ERR_OK && i < r->n_form; i++) {
+        struct req_form_field *f = &r->form[i];
+        if (!f->is_file && !str_utf8_valid(f->value.data ? f->value.data : "", f->value.len))
+            form_fail(&fp, ERR_INVALID_ENCODING, "a form field is not valid UTF-8 or holds NUL");
+    }
+    if (fp.err != ERR_OK) {
+        const char *field = fp.cur && fp.err == ERR_TOO_LONG ? fp.cur->name : NULL;
+        resp_fail(r, fp.err, field, fp.msg);
+        return false;
+    }
+    buf_release(&r->body); /* the parts hold copies; do not keep the body twice */
     return true;
 }
 
@@ -349,6 +476,8 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *c, const char
         resp_fail(r, ERR_TOO_LARGE, NULL, "the body is too large");
         return queue(s, c, r);
     }
+    if (r->route && (r->route->flags & R_MULTIPART) && !parse_multipart(r))
+        return queue(s, c, r);
     router_dispatch(r);
     return queue(s, c, r);
 }

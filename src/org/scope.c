@@ -3,6 +3,7 @@
  */
 #include "org/scope.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,4 +60,22 @@ void scope_release(struct scope *s)
     free(s->paths);
     free(s->area_ids);
     scope_init(s);
+}
+
+size_t scope_sql(const struct scope *s, const char *column, int first, char *sql, size_t n)
+{
+    size_t used = strlen(sql);
+    if (s->everything || s->n == 0) {
+        snprintf(sql + used, n - used, "%s", s->everything ? "1 = 1" : "1 = 0");
+        return 0;
+    }
+    used += (size_t)snprintf(sql + used, n - used, "(");
+    for (size_t i = 0; i < s->n && used < n; i++) {
+        int k = first + (int)i;
+        used += (size_t)snprintf(sql + used, n - used, "%ssubstr(%s, 1, length($%d)) = $%d",
+                                 i ? " OR " : "", column, k, k);
+    }
+    if (used < n)
+        snprintf(sql + used, n - used, ")");
+    return s->n;
 }

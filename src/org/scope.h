@@ -26,5 +26,13 @@ void scope_add(struct scope *s, const char *area_id, const char *path);
 /* Whether the area at path lies inside the scope. */
 bool scope_has_path(const struct scope *s, const char *path);
 void scope_release(struct scope *s);
+/*
+ * Appends to sql (capacity n) a condition that is true when `column` (an area
+ * path) lies inside the scope: "(substr(col, 1, length($k)) = $k OR ...)"
+ * with one placeholder per root, numbered from first; "1 = 1" for
+ * everything, "1 = 0" for an empty scope. The caller binds paths[i] to
+ * first + i. Returns the number of placeholders used.
+ */
+size_t scope_sql(const struct scope *s, const char *column, int first, char *sql, size_t n);
 
 #endif

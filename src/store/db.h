@@ -12,8 +12,10 @@
  *                   never freed by callers; db_prepare() hands it back reset,
  *                   with its bindings cleared.
  * SQL is written once with $1..$n placeholders; each driver maps them to its
- * own syntax. Dialect differences are named driver functions, never
- * `if (pg)` in a repository. Every value is bound; no SQL is built from input.
+ * own syntax. An optional filter is bound as '' and tested with `$n = ''`,
+ * never `$n IS NULL`: PostgreSQL cannot type a parameter first seen there. Dialect differences are
+ * named driver functions, never `if (pg)` in a repository. Every value is bound; no SQL is built
+ * from input.
  *
  * Errors: functions returning enum err map driver errors to ERR_CONFLICT
  * (unique/foreign key violation), ERR_BUSY (lock timeout), ERR_STORAGE_FULL,

@@ -153,11 +153,11 @@ enum err user_repo_set_areas(struct tx *tx, const char *user_id, const char *con
 enum err user_repo_list(struct tx *tx, const char *after, int limit, json_t *usernames)
 {
     struct db_stmt *s = db_prepare(tx_conn(tx), "SELECT username FROM users "
-                                                "WHERE ($1 IS NULL OR username > $1) "
+                                                "WHERE ($1 = '' OR username > $1) "
                                                 "ORDER BY username LIMIT $2");
     if (!s)
         return ERR_INTERNAL;
-    db_bind_text(s, 1, after);
+    db_bind_text(s, 1, after ? after : "");
     db_bind_int64(s, 2, limit);
     enum db_step st;
     while ((st = db_step(s)) == DB_ROW)

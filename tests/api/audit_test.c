@@ -6,9 +6,11 @@
  * fails, naming the seq, on copies where a row was edited, a middle row
  * deleted, the last row edited, a row forged at the end or the tail cut. The
  * database's own refusal of UPDATE and DELETE on audit_log (its triggers) is
- * checked first; tampering drops those triggers on a copy.
+ * checked first; tampering drops those triggers on a copy (SQLite: a file
+ * copy made by VACUUM INTO; PostgreSQL: CREATE DATABASE ... TEMPLATE, where
+ * the triggers are disabled with ALTER TABLE ... DISABLE TRIGGER USER, and
+ * TRUNCATE is refused too).
  */
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -277,48 +279,36 @@ static void test_paging(void)
 
 /* ---- tampering ---------------------------------------------------------- */
 
-static int sql(const char *db, const char *stmt, char *err, size_t errsz)
+/*
+ * The statements that lift the append-only rule on a copy: SQLite drops the
+ * trigger; PostgreSQL disables the table's triggers (its owner may).
+ */
+static const char *allow_update(void)
 {
-    sqlite3 *h;
-    int rc = sqlite3_open(db, &h);
-    if (rc == SQLITE_OK) {
-        char *msg = NULL;
-        rc = sqlite3_exec(h, stmt, NULL, NULL, &msg);
-        if (err)
-            snprintf(err, errsz, "%s", msg ? msg : "");
-        sqlite3_free(msg);
-    }
-    sqlite3_close(h);
-    return rc;
+    return tserver_is_pg() ? "ALTER TABLE audit_log DISABLE TRIGGER USER; "
+                           : "DROP TRIGGER audit_log_no_update; ";
 }
 
-static long long sql_int(const char *db, const char *query)
+static const char *allow_delete(void)
 {
-    sqlite3 *h;
-    long long v = -1;
-    if (sqlite3_open(db, &h) == SQLITE_OK) {
-        sqlite3_stmt *st;
-        if (sqlite3_prepare_v2(h, query, -1, &st, NULL) == SQLITE_OK &&
-            sqlite3_step(st) == SQLITE_ROW)
-            v = sqlite3_column_int64(st, 0);
-        sqlite3_finalize(st);
-    }
-    sqlite3_close(h);
-    return v;
+    return tserver_is_pg() ? "ALTER TABLE audit_log DISABLE TRIGGER USER; "
+                           : "DROP TRIGGER audit_log_no_delete; ";
 }
 
-/* A copy of the database (with its key file) in DIR/name/; its URL in url. */
-static bool make_copy(const char *name, char *db, size_t dbsz, char *url, size_t urlsz)
+/*
+ * A copy of the database, its URL in url: SQLite: DIR/name/c.db with the key
+ * file beside it; PostgreSQL: CREATE DATABASE ... TEMPLATE (the same key file,
+ * CUNJING_KEYS_FILE).
+ */
+static bool make_copy(const char *name, char *url, size_t urlsz)
 {
-    char dir[512], key_from[T_PATH], key_to[T_PATH], stmt[T_PATH * 2];
+    char dir[512], key_from[T_PATH], key_to[T_PATH];
     snprintf(dir, sizeof dir, "%s/%.200s", srv.dir, name);
     mkdir(dir, 0700);
-    snprintf(db, dbsz, "%s/c.db", dir);
-    snprintf(url, urlsz, "sqlite:%s", db);
-    snprintf(stmt, sizeof stmt, "VACUUM INTO '%s'", db);
-    char err[512];
-    if (!CHECKF(sql(srv.db_path, stmt, err, sizeof err) == SQLITE_OK, "VACUUM INTO: %s", err))
+    if (!CHECKF(tdb_copy(srv.db_url, dir, url, urlsz), "copy of the database for %s", name))
         return false;
+    if (tserver_is_pg())
+        return true;
     snprintf(key_from, sizeof key_from, "%s/cunjing.key", srv.dir);
     snprintf(key_to, sizeof key_to, "%s/cunjing.key", dir);
     if (!CHECKF(tcopy_file(key_from, key_to), "copy the key file %s", key_from))
@@ -346,55 +336,54 @@ static void test_verify_and_tamper(void)
     CHECKF(st == 0, "audit verify on the intact database: exit %d\n%s", st, out);
     free(out);
     struct stat kst;
-    char key[T_PATH];
-    snprintf(key, sizeof key, "%s/cunjing.key", srv.dir);
-    CHECKF(stat(key, &kst) == 0 && (kst.st_mode & 0777) == 0600,
-           "init made cunjing.key beside the database with mode 0600");
-    long long max = sql_int(srv.db_path, "SELECT max(seq) FROM audit_log");
+    CHECKF(stat(srv.key_path, &kst) == 0 && (kst.st_mode & 0777) == 0600,
+           "init made %s (%s) with mode 0600", srv.key_path,
+           tserver_is_pg() ? "CUNJING_KEYS_FILE" : "beside the database");
+    long long max = tdb_int(srv.db_url, "SELECT max(seq) FROM audit_log");
     REQUIREF(max >= 6, "at least 6 audit rows (%lld)", max);
     long long mid = max / 2;
-    char db[T_PATH], url[T_PATH + 8], stmt[256], err[512];
+    char url[T_PATH], stmt[512], err[512];
 
-    /* the database itself refuses UPDATE and DELETE */
-    REQUIRE(make_copy("refuse", db, sizeof db, url, sizeof url));
+    /* the database itself refuses UPDATE and DELETE (and TRUNCATE) */
+    REQUIRE(make_copy("refuse", url, sizeof url));
     snprintf(stmt, sizeof stmt, "UPDATE audit_log SET result = 'ok2' WHERE seq = %lld", mid);
-    CHECKF(sql(db, stmt, err, sizeof err) != SQLITE_OK, "UPDATE audit_log refused");
+    CHECKF(!tdb_exec(url, stmt, err, sizeof err), "UPDATE audit_log refused");
     snprintf(stmt, sizeof stmt, "DELETE FROM audit_log WHERE seq = %lld", mid);
-    CHECKF(sql(db, stmt, err, sizeof err) != SQLITE_OK, "DELETE FROM audit_log refused");
-    CHECKF(sql_int(db, "SELECT count(*) FROM audit_log") == max, "no row removed");
+    CHECKF(!tdb_exec(url, stmt, err, sizeof err), "DELETE FROM audit_log refused");
+    CHECKF(!tdb_exec(url, "DELETE FROM audit_log", err, sizeof err), "DELETE of every row refused");
+    if (tserver_is_pg())
+        CHECKF(!tdb_exec(url, "TRUNCATE audit_log", err, sizeof err), "TRUNCATE refused");
+    CHECKF(tdb_int(url, "SELECT count(*) FROM audit_log") == max, "no row removed");
+    CHECKF(tdb_int(url, "SELECT count(*) FROM audit_log WHERE result = 'ok2'") == 0,
+           "no row changed");
     st = verify(url, &out);
     CHECKF(st == 0, "copy still verifies: exit %d\n%s", st, out);
     free(out);
 
     /* a middle row edited */
-    REQUIRE(make_copy("edit", db, sizeof db, url, sizeof url));
-    snprintf(stmt, sizeof stmt,
-             "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET result = result || 'x' "
-             "WHERE seq = %lld",
-             mid);
-    CHECKF(sql(db, stmt, err, sizeof err) == SQLITE_OK, "tamper: %s", err);
+    REQUIRE(make_copy("edit", url, sizeof url));
+    snprintf(stmt, sizeof stmt, "%sUPDATE audit_log SET result = result || 'x' WHERE seq = %lld",
+             allow_update(), mid);
+    CHECKF(tdb_exec(url, stmt, err, sizeof err), "tamper: %s", err);
     st = verify(url, &out);
     CHECKF(st != 0, "edited row %lld: verify exit %d", mid, st);
     CHECKF(tmentions_number(out, mid), "verify names the edited seq %lld:\n%s", mid, out);
     free(out);
 
     /* the user of a row edited */
-    REQUIRE(make_copy("edit_user", db, sizeof db, url, sizeof url));
-    snprintf(stmt, sizeof stmt,
-             "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET user_name = 'someone' "
-             "WHERE seq = %lld",
-             mid + 1);
-    CHECKF(sql(db, stmt, err, sizeof err) == SQLITE_OK, "tamper: %s", err);
+    REQUIRE(make_copy("edit_user", url, sizeof url));
+    snprintf(stmt, sizeof stmt, "%sUPDATE audit_log SET user_name = 'someone' WHERE seq = %lld",
+             allow_update(), mid + 1);
+    CHECKF(tdb_exec(url, stmt, err, sizeof err), "tamper: %s", err);
     st = verify(url, &out);
     CHECKF(st != 0 && tmentions_number(out, mid + 1), "edited user of %lld: exit %d\n%s", mid + 1,
            st, out);
     free(out);
 
     /* a middle row deleted */
-    REQUIRE(make_copy("delete", db, sizeof db, url, sizeof url));
-    snprintf(stmt, sizeof stmt,
-             "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq = %lld", mid);
-    CHECKF(sql(db, stmt, err, sizeof err) == SQLITE_OK, "tamper: %s", err);
+    REQUIRE(make_copy("delete", url, sizeof url));
+    snprintf(stmt, sizeof stmt, "%sDELETE FROM audit_log WHERE seq = %lld", allow_delete(), mid);
+    CHECKF(tdb_exec(url, stmt, err, sizeof err), "tamper: %s", err);
     st = verify(url, &out);
     CHECKF(st != 0, "deleted row %lld: verify exit %d", mid, st);
     CHECKF(tmentions_number(out, mid) || tmentions_number(out, mid + 1),
@@ -404,34 +393,32 @@ static void test_verify_and_tamper(void)
     free(out);
 
     /* the last row edited */
-    REQUIRE(make_copy("edit_last", db, sizeof db, url, sizeof url));
-    snprintf(stmt, sizeof stmt,
-             "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET action = 'x' WHERE seq = "
-             "%lld",
-             max);
-    CHECKF(sql(db, stmt, err, sizeof err) == SQLITE_OK, "tamper: %s", err);
+    REQUIRE(make_copy("edit_last", url, sizeof url));
+    snprintf(stmt, sizeof stmt, "%sUPDATE audit_log SET action = 'x' WHERE seq = %lld",
+             allow_update(), max);
+    CHECKF(tdb_exec(url, stmt, err, sizeof err), "tamper: %s", err);
     st = verify(url, &out);
     CHECKF(st != 0 && tmentions_number(out, max), "edited last row %lld: exit %d\n%s", max, st,
            out);
     free(out);
 
     /* the tail cut */
-    REQUIRE(make_copy("tail", db, sizeof db, url, sizeof url));
-    snprintf(stmt, sizeof stmt,
-             "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq > %lld", max - 2);
-    CHECKF(sql(db, stmt, err, sizeof err) == SQLITE_OK, "tamper: %s", err);
+    REQUIRE(make_copy("tail", url, sizeof url));
+    snprintf(stmt, sizeof stmt, "%sDELETE FROM audit_log WHERE seq > %lld", allow_delete(),
+             max - 2);
+    CHECKF(tdb_exec(url, stmt, err, sizeof err), "tamper: %s", err);
     st = verify(url, &out);
     CHECKF(st != 0, "tail cut after %lld: verify exit %d\n%s", max - 2, st, out);
     free(out);
 
     /* a row forged at the end */
-    REQUIRE(make_copy("forge", db, sizeof db, url, sizeof url));
+    REQUIRE(make_copy("forge", url, sizeof url));
     snprintf(stmt, sizeof stmt,
              "INSERT INTO audit_log (seq, at, user_name, role, ip, action, object, result, "
              "request_id, prev_hash, hash) SELECT seq + 1, at, user_name, role, ip, action, "
              "object, result, 'forged', hash, hash FROM audit_log WHERE seq = %lld",
              max);
-    CHECKF(sql(db, stmt, err, sizeof err) == SQLITE_OK, "forge: %s", err);
+    CHECKF(tdb_exec(url, stmt, err, sizeof err), "forge: %s", err);
     st = verify(url, &out);
     CHECKF(st != 0 && tmentions_number(out, max + 1), "forged row %lld: exit %d\n%s", max + 1, st,
            out);

@@ -6,9 +6,10 @@
  * nothing stored), unit add, user add with --password-stdin (a reviewer
  * prints exactly one otpauth:// line), assistant set, user passwd and user
  * disable seen through a running server, demo refusing a non-demo database,
- * and backup while serving, restore into a new path and audit verify there.
+ * and backup while serving, restore into a new path and audit verify there
+ * (SQLite; on PostgreSQL backup refuses, naming pg_dump, and restore refuses
+ * a postgresql: target).
  */
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,34 +21,14 @@ static struct tserver srv;
 
 #define NEW_PASSWORD "Xin#Mima2026ab"
 
-static long long sql_int(const char *db, const char *query)
+static long long sql_int(const char *url, const char *query)
 {
-    sqlite3 *h;
-    long long v = -1;
-    if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
-        sqlite3_stmt *st;
-        if (sqlite3_prepare_v2(h, query, -1, &st, NULL) == SQLITE_OK &&
-            sqlite3_step(st) == SQLITE_ROW)
-            v = sqlite3_column_int64(st, 0);
-        sqlite3_finalize(st);
-    }
-    sqlite3_close(h);
-    return v;
+    return tdb_int(url, query);
 }
 
-static char *sql_text(const char *db, const char *query)
+static char *sql_text(const char *url, const char *query)
 {
-    sqlite3 *h;
-    char *v = NULL;
-    if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
-        sqlite3_stmt *st;
-        if (sqlite3_prepare_v2(h, query, -1, &st, NULL) == SQLITE_OK &&
-            sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-            v = strdup((const char *)sqlite3_column_text(st, 0));
-        sqlite3_finalize(st);
-    }
-    sqlite3_close(h);
-    return v;
+    return tdb_text(url, query);
 }
 
 static void run_expect(int want, const char *stdin_text, const char *const *argv)
@@ -109,23 +90,30 @@ static void test_help_and_usage(void)
 
 static void test_init_twice(void)
 {
-    const char *q = "SELECT group_concat(name || ':' || coalesce(sql, ''), '|') FROM "
-                    "(SELECT name, sql FROM sqlite_master ORDER BY name)";
-    char *before = sql_text(srv.db_path, q);
-    char key[T_PATH];
-    snprintf(key, sizeof key, "%s/cunjing.key", srv.dir);
+    const char *q =
+        tserver_is_pg()
+            ? "SELECT (SELECT string_agg(table_name || '.' || column_name || ':' || data_type || "
+              "':' || is_nullable || ':' || coalesce(column_default, ''), '|' ORDER BY "
+              "table_name, ordinal_position) FROM information_schema.columns WHERE "
+              "table_schema = 'public') || '#' || (SELECT string_agg(indexdef, '|' ORDER BY "
+              "indexname) FROM pg_indexes WHERE schemaname = 'public') || '#' || (SELECT "
+              "string_agg(tgname, '|' ORDER BY tgname) FROM pg_trigger WHERE NOT tgisinternal)"
+            : "SELECT group_concat(name || ':' || coalesce(sql, ''), '|') FROM "
+              "(SELECT name, sql FROM sqlite_master ORDER BY name)";
+    char *before = sql_text(srv.db_url, q);
+    const char *key = srv.key_path;
     char *key_before = tread_file(key);
     struct stat st;
     CHECKF(key_before && stat(key, &st) == 0 && (st.st_mode & 0777) == 0600,
            "init created %s with mode 0600", key);
     RUN(0, NULL, "init", "--db", srv.db_url);
-    char *after = sql_text(srv.db_path, q);
+    char *after = sql_text(srv.db_url, q);
     char *key_after = tread_file(key);
     CHECKF(before && after && strcmp(before, after) == 0, "second init leaves the schema as is");
     CHECKF(key_before && key_after && strcmp(key_before, key_after) == 0,
            "second init keeps the key file");
-    CHECK_INT(sql_int(srv.db_path, "SELECT count(*) FROM users"), 0);
-    CHECK_INT(sql_int(srv.db_path, "SELECT count(*) FROM areas"), 0);
+    CHECK_INT(sql_int(srv.db_url, "SELECT count(*) FROM users"), 0);
+    CHECK_INT(sql_int(srv.db_url, "SELECT count(*) FROM areas"), 0);
     free(before);
     free(after);
     free(key_before);
@@ -138,17 +126,17 @@ static void test_import(void)
     const char *src = getenv("CUNJING_SOURCE_DIR");
     snprintf(csv, sizeof csv, "%s/tests/api/data/small-divisions.csv", src ? src : ".");
     RUN(0, NULL, "import", "divisions", "--db", srv.db_url, csv);
-    CHECK_INT(sql_int(srv.db_path, "SELECT count(*) FROM areas"), 6);
-    char *parent = sql_text(srv.db_path, "SELECT p.code FROM areas a JOIN areas p ON "
-                                         "a.parent_id = p.id WHERE a.code = '450109100211'");
+    CHECK_INT(sql_int(srv.db_url, "SELECT count(*) FROM areas"), 6);
+    char *parent = sql_text(srv.db_url, "SELECT p.code FROM areas a JOIN areas p ON "
+                                        "a.parent_id = p.id WHERE a.code = '450109100211'");
     CHECK_STR(parent, "450109100000");
     free(parent);
-    char *hamlet = sql_text(srv.db_path, "SELECT p.code FROM areas a JOIN areas p ON a.parent_id "
-                                         "= p.id WHERE a.name = '花料坡'");
+    char *hamlet = sql_text(srv.db_url, "SELECT p.code FROM areas a JOIN areas p ON a.parent_id "
+                                        "= p.id WHERE a.name = '花料坡'");
     CHECK_STR(hamlet, "450109100211");
     free(hamlet);
     RUN(0, NULL, "import", "divisions", "--db", srv.db_url, csv);
-    CHECK_INT(sql_int(srv.db_path, "SELECT count(*) FROM areas"), 6);
+    CHECK_INT(sql_int(srv.db_url, "SELECT count(*) FROM areas"), 6);
     /* a bad row at line 4: nothing of the file is stored */
     char bad[T_PATH];
     snprintf(bad, sizeof bad, "%s/bad.csv", srv.dir);
@@ -166,8 +154,8 @@ static void test_import(void)
     CHECKF(tmentions_number(c.err, 4) && tcount_lines(c.err) == 1,
            "one stderr line naming line 4: %s", c.err);
     tcli_free(&c);
-    CHECK_INT(sql_int(srv.db_path, "SELECT count(*) FROM areas"), 6);
-    CHECK_INT(sql_int(srv.db_path, "SELECT count(*) FROM areas WHERE code = '450109101000'"), 0);
+    CHECK_INT(sql_int(srv.db_url, "SELECT count(*) FROM areas"), 6);
+    CHECK_INT(sql_int(srv.db_url, "SELECT count(*) FROM areas WHERE code = '450109101000'"), 0);
     /* an unknown parent at line 4 */
     text = "code,level,name_zh,parent_code,verified,short_name,urban_rural_code,gb2260_code,"
            "as_of,source\n"
@@ -179,7 +167,7 @@ static void test_import(void)
     CHECKF(c.status == 1 && tmentions_number(c.err, 4), "unknown parent at line 4: exit %d: %s",
            c.status, c.err);
     tcli_free(&c);
-    CHECK_INT(sql_int(srv.db_path, "SELECT count(*) FROM areas"), 6);
+    CHECK_INT(sql_int(srv.db_url, "SELECT count(*) FROM areas"), 6);
     char missing[T_PATH];
     snprintf(missing, sizeof missing, "%s/missing.csv", srv.dir);
     RUN(1, NULL, "import", "divisions", "--db", srv.db_url, missing);
@@ -189,12 +177,12 @@ static void test_unit_user_assistant(void)
 {
     RUN(0, NULL, "unit", "add", "--db", srv.db_url, "--code", "pumiao", "--name", "蒲庙派出所",
         "--kind", "station", "--area", "450109100000");
-    CHECK_INT(sql_int(srv.db_path, "SELECT count(*) FROM units"), 1);
+    CHECK_INT(sql_int(srv.db_url, "SELECT count(*) FROM units"), 1);
     RUN(1, NULL, "unit", "add", "--db", srv.db_url, "--code", "bad code!", "--name", "x", "--kind",
         "station", "--area", "450109100000");
     RUN(1, NULL, "unit", "add", "--db", srv.db_url, "--code", "nalou", "--name", "那楼派出所",
         "--kind", "station", "--area", "450109101000");
-    CHECK_INT(sql_int(srv.db_path, "SELECT count(*) FROM units"), 1);
+    CHECK_INT(sql_int(srv.db_url, "SELECT count(*) FROM units"), 1);
 
     struct tcli c;
     tcli(&c, T_PASSWORD "\n", "user", "add", "--db", srv.db_url, "--username", "clerk1", "--name",
@@ -216,7 +204,7 @@ static void test_unit_user_assistant(void)
         "辅警甲", "--role", "assistant", "--area", "450109100211", "--password-stdin");
     RUN(0, T_PASSWORD "\n", "user", "add", "--db", srv.db_url, "--username", "chief1", "--name",
         "所长", "--role", "station_chief", "--unit", "pumiao", "--password-stdin");
-    long long users = sql_int(srv.db_path, "SELECT count(*) FROM users");
+    long long users = sql_int(srv.db_url, "SELECT count(*) FROM users");
     CHECK_INT(users, 4);
     RUN(1, "short\n", "user", "add", "--db", srv.db_url, "--username", "weak1", "--name", "x",
         "--role", "clerk", "--unit", "pumiao", "--password-stdin");
@@ -226,7 +214,7 @@ static void test_unit_user_assistant(void)
         "--role", "superuser", "--area", "450109100211", "--password-stdin");
     RUN(1, T_PASSWORD "\n", "user", "add", "--db", srv.db_url, "--username", "x2", "--name", "x",
         "--role", "clerk", "--area", "450109101000", "--password-stdin");
-    CHECK_INT(sql_int(srv.db_path, "SELECT count(*) FROM users"), users);
+    CHECK_INT(sql_int(srv.db_url, "SELECT count(*) FROM users"), users);
 
     RUN(0, NULL, "assistant", "set", "--db", srv.db_url, "--username", "asst1", "--phone",
         "13800138000", "--contract-start", "2026-01-01", "--contract-end", "2026-12-31");
@@ -240,8 +228,8 @@ static void test_unit_user_assistant(void)
 
     /* demo refuses a database that is not empty and not a demo */
     RUN(1, NULL, "demo", "--db", srv.db_url);
-    CHECK_INT(sql_int(srv.db_path, "SELECT count(*) FROM users"), users);
-    CHECK_INT(sql_int(srv.db_path, "SELECT count(*) FROM areas"), 6);
+    CHECK_INT(sql_int(srv.db_url, "SELECT count(*) FROM users"), users);
+    CHECK_INT(sql_int(srv.db_url, "SELECT count(*) FROM areas"), 6);
 }
 
 static void test_served(void)
@@ -304,12 +292,22 @@ static void test_served(void)
     check_note("a disabled user's open session answers %ld on /me", r.status);
     tresp_free(&r);
 
-    /* backup while serving */
+    /* backup while serving (SQLite); PostgreSQL refuses, pointing to pg_dump */
     char out[T_PATH];
     snprintf(out, sizeof out, "%s/backup.db", srv.dir);
-    RUN(0, NULL, "backup", "--db", srv.db_url, "--out", out);
     struct stat st2;
-    CHECKF(stat(out, &st2) == 0 && st2.st_size > 0, "backup wrote %s", out);
+    if (tserver_is_pg()) {
+        struct tcli b;
+        tcli(&b, NULL, "backup", "--db", srv.db_url, "--out", out, NULL);
+        CHECKF(b.status == 1, "backup on PostgreSQL: exit %d, want 1\n%s", b.status, b.err);
+        CHECKF(strstr(b.err, "pg_dump") && tcount_lines(b.err) == 1,
+               "backup on PostgreSQL: one stderr line naming pg_dump: %s", b.err);
+        tcli_free(&b);
+        CHECKF(stat(out, &st2) != 0, "no backup file written");
+    } else {
+        RUN(0, NULL, "backup", "--db", srv.db_url, "--out", out);
+        CHECKF(stat(out, &st2) == 0 && st2.st_size > 0, "backup wrote %s", out);
+    }
     tget(&srv, "/healthz", NULL, &r);
     EXPECT_STATUS(&r, 200);
     tresp_free(&r);
@@ -317,6 +315,17 @@ static void test_served(void)
 
 static void test_restore(void)
 {
+    if (tserver_is_pg()) {
+        /* restore writes SQLite files only: a PostgreSQL target is refused and the
+           database is left as it was */
+        char in[T_PATH];
+        snprintf(in, sizeof in, "%s/none.db", srv.dir);
+        long long users = sql_int(srv.db_url, "SELECT count(*) FROM users");
+        RUN(1, NULL, "restore", "--in", in, "--db", srv.db_url);
+        CHECK_INT(sql_int(srv.db_url, "SELECT count(*) FROM users"), users);
+        RUN(0, NULL, "audit", "verify", "--db", srv.db_url);
+        return;
+    }
     char in[T_PATH], dir[T_PATH], url[T_PATH], db[T_PATH], key_from[T_PATH], key_to[T_PATH];
     snprintf(in, sizeof in, "%s/backup.db", srv.dir);
     snprintf(dir, sizeof dir, "%.200s/restored", srv.dir);
@@ -328,10 +337,10 @@ static void test_restore(void)
     CHECK(tcopy_file(key_from, key_to));
     chmod(key_to, 0600);
     RUN(0, NULL, "restore", "--in", in, "--db", url);
-    CHECK_INT(sql_int(db, "SELECT count(*) FROM users"),
-              sql_int(srv.db_path, "SELECT count(*) FROM users"));
-    CHECK_INT(sql_int(db, "SELECT count(*) FROM areas"), 6);
-    CHECKF(sql_int(db, "SELECT count(*) FROM audit_log") > 0, "the restored log has rows");
+    CHECK_INT(sql_int(url, "SELECT count(*) FROM users"),
+              sql_int(srv.db_url, "SELECT count(*) FROM users"));
+    CHECK_INT(sql_int(url, "SELECT count(*) FROM areas"), 6);
+    CHECKF(sql_int(url, "SELECT count(*) FROM audit_log") > 0, "the restored log has rows");
     RUN(0, NULL, "audit", "verify", "--db", url);
     RUN(0, NULL, "audit", "verify", "--db", srv.db_url);
 }

@@ -3,7 +3,7 @@
  * port, driven over HTTP with libcurl (or a raw socket where curl would
  * correct the request), plus the CLI runner, JSON helpers, TOTP codes and the
  * exact error-shape assertion. The database backend is chosen in exactly one
- * place, tserver_db_url(), from CUNJING_TEST_DB (only "sqlite" for now).
+ * place, tserver_db_url(), from CUNJING_TEST_DB ("sqlite" or "postgresql").
  * Everything a server writes goes to files in its temporary directory, so no
  * pipe can fill; tserver_stop() fails the test when the server exited
  * non-zero or its stderr holds a sanitizer report.
@@ -25,9 +25,10 @@
 /* ---- CLI ---------------------------------------------------------------- */
 
 struct tcli {
-    int status; /* exit status, or 128+signal */
-    char *out;  /* stdout (NUL-terminated, owned) */
-    char *err;  /* stderr (NUL-terminated, owned) */
+    int status;     /* exit status, or 128+signal */
+    char *out;      /* stdout (NUL-terminated, owned) */
+    char *err;      /* stderr (NUL-terminated, owned) */
+    bool timed_out; /* killed (SIGKILL) after the timeout */
 };
 
 /*
@@ -36,6 +37,9 @@ struct tcli {
  * A sanitizer report on stderr counts as a failed check.
  */
 bool tcli_run(struct tcli *r, const char *stdin_text, const char *const *argv);
+/* Same, killing the process after timeout_s seconds (tcli_run: 240 s). */
+bool tcli_run_timeout(struct tcli *r, const char *stdin_text, double timeout_s,
+                      const char *const *argv);
 /* Same with the arguments as a NULL-terminated list. */
 bool tcli(struct tcli *r, const char *stdin_text, ...) __attribute__((sentinel));
 void tcli_free(struct tcli *r);
@@ -53,9 +57,10 @@ struct tsecret {
 };
 
 struct tserver {
-    char dir[256];        /* fresh temporary directory */
-    char db_path[T_PATH]; /* DIR/c.db */
-    char db_url[T_PATH];  /* sqlite:DIR/c.db */
+    char dir[256];         /* fresh temporary directory */
+    char db_path[T_PATH];  /* DIR/c.db (SQLite only; "" for PostgreSQL) */
+    char db_url[T_PATH];   /* sqlite:DIR/c.db, or postgresql://cunjing@/NAME?host=..&port=.. */
+    char key_path[T_PATH]; /* DIR/cunjing.key (for PostgreSQL passed as CUNJING_KEYS_FILE) */
     char out_path[T_PATH];
     char err_path[T_PATH];
     char *demo_out; /* stdout of `cunjing demo` (owned) */
@@ -69,11 +74,42 @@ struct tserver {
 
 /* Which backend the suite runs on: "sqlite" (default) or "postgresql". */
 const char *tserver_backend(void);
-/* Writes the database URL of a database named name inside dir. */
+bool tserver_is_pg(void);
+/*
+ * Writes the URL of a fresh database: SQLite: DIR/NAME.db; PostgreSQL: a new
+ * database (unique name cj_PID_N_NAME) created on the server that
+ * scripts/pgtmp.sh started in $CUNJING_TEST_PG_DIR, dropped at exit.
+ */
 bool tserver_db_url(const char *dir, const char *name, char *out, size_t outsz);
 
-/* Temporary dir, `cunjing init`, and with demo `cunjing demo` (secrets kept). */
+/* ---- direct database access (SQLite file or PostgreSQL over libpq) ------- */
+
+/* Runs sql (several statements allowed); on failure the message in err. */
+bool tdb_exec(const char *url, const char *sql, char *err, size_t errsz);
+/* First column of the first row as text (owned), NULL on error or NULL. */
+char *tdb_text(const char *url, const char *query);
+/* First column of the first row as an integer, -1 on error. */
+long long tdb_int(const char *url, const char *query);
+/*
+ * A copy of the database at from_url, its URL in out: SQLite: VACUUM INTO
+ * DIR/c.db (DIR must exist); PostgreSQL: CREATE DATABASE ... TEMPLATE (nobody
+ * may be connected to the source), dir unused. Key files are the caller's.
+ */
+bool tdb_copy(const char *from_url, const char *dir, char *out, size_t outsz);
+/* The port of the server scripts/pgtmp.sh runs in pgdir (its postmaster.pid). */
+int tpg_port(const char *pgdir);
+/* URL of database dbname on the server in pgdir. */
+bool tpg_url(const char *pgdir, const char *dbname, char *out, size_t outsz);
+/* Creates a database of a unique name (with tag) on the server in pgdir. */
+bool tpg_createdb(const char *pgdir, const char *tag, char *out, size_t outsz);
+
+/* Temporary dir, `cunjing init`, and with demo `cunjing demo` (secrets kept).
+ * For PostgreSQL it sets CUNJING_KEYS_FILE=DIR/cunjing.key in this process's
+ * environment, so that every later CLI run and server uses that key file. */
 bool tserver_setup(struct tserver *s, bool demo);
+/* A second server on from's database (and key file, TOTP secrets): its own
+ * temporary directory for its logs; start it with tserver_start. */
+bool tserver_clone(struct tserver *s, const struct tserver *from);
 /* Spawns `serve` with extra "KEY=VALUE" environment (NULL-terminated, may be
  * NULL) and waits (20 s) for "listening on http://127.0.0.1:PORT". */
 bool tserver_start(struct tserver *s, const char *const *env);
@@ -117,6 +153,7 @@ struct treq {
     const char *cookie;         /* Cookie: header value ("name=value") */
     const char *csrf;           /* X-CSRF-Token */
     const char *const *headers; /* extra "Name: value" lines, NULL-terminated */
+    long timeout_ms;            /* whole request; 0: 30 s */
 };
 
 struct tresp {

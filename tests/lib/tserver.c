@@ -11,8 +11,10 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <libpq-fe.h>
 #include <liboath/oath.h>
 #include <signal.h>
+#include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,10 +38,274 @@ const char *tserver_backend(void)
     return b && *b ? b : "sqlite";
 }
 
+bool tserver_is_pg(void)
+{
+    return strcmp(tserver_backend(), "postgresql") == 0;
+}
+
+/* ---- databases ------------------------------------------------------------ */
+
+static bool is_pg_url(const char *url)
+{
+    return strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0;
+}
+
+static const char *sqlite_path(const char *url)
+{
+    return strncmp(url, "sqlite:", 7) == 0 ? url + 7 : url;
+}
+
+int tpg_port(const char *pgdir)
+{
+    char path[T_PATH];
+    snprintf(path, sizeof path, "%s/data/postmaster.pid", pgdir);
+    char *pid = tread_file(path);
+    int port = 0;
+    if (pid) {
+        /* line 4 of postmaster.pid is the port */
+        const char *p = pid;
+        for (int line = 1; line < 4 && p; line++) {
+            p = strchr(p, '\n');
+            if (p)
+                p++;
+        }
+        if (p)
+            port = atoi(p);
+        free(pid);
+    }
+    return port > 0 ? port : 5432;
+}
+
+bool tpg_url(const char *pgdir, const char *dbname, char *out, size_t outsz)
+{
+    int n = snprintf(out, outsz, "postgresql://cunjing@/%s?host=%s&port=%d", dbname, pgdir,
+                     tpg_port(pgdir));
+    return n > 0 && (size_t)n < outsz;
+}
+
+/* The maintenance database's URL of the instance that url names. */
+static bool admin_url(const char *url, char *out, size_t outsz)
+{
+    const char *slash = strstr(url, "@/");
+    const char *q = slash ? strchr(slash, '?') : NULL;
+    if (!slash || !q)
+        return false;
+    int n = snprintf(out, outsz, "%.*spostgres%s", (int)(slash + 2 - url), url, q);
+    return n > 0 && (size_t)n < outsz;
+}
+
+/* The database name in a postgresql://user@/NAME?... URL. */
+static bool url_dbname(const char *url, char *out, size_t outsz)
+{
+    const char *slash = strstr(url, "@/");
+    const char *q = slash ? strchr(slash, '?') : NULL;
+    if (!slash || !q || (size_t)(q - slash - 2) >= outsz)
+        return false;
+    memcpy(out, slash + 2, (size_t)(q - slash - 2));
+    out[q - slash - 2] = '\0';
+    return true;
+}
+
+static PGconn *pg_open(const char *url, char *err, size_t errsz)
+{
+    char conninfo[T_PATH + 64];
+    snprintf(conninfo, sizeof conninfo, "%s&connect_timeout=5", url);
+    PGconn *c = PQconnectdb(conninfo);
+    if (PQstatus(c) != CONNECTION_OK) {
+        if (err)
+            snprintf(err, errsz, "cannot connect to %s: %s", url, PQerrorMessage(c));
+        PQfinish(c);
+        return NULL;
+    }
+    PQsetNoticeProcessor(c, NULL, NULL);
+    PGresult *r = PQexec(c, "SET client_min_messages = warning");
+    PQclear(r);
+    return c;
+}
+
+/* Runs sql (one or several statements); false with the message on error. */
+static bool pg_exec(const char *url, const char *sql, char *err, size_t errsz)
+{
+    PGconn *c = pg_open(url, err, errsz);
+    if (!c)
+        return false;
+    PGresult *r = PQexec(c, sql);
+    ExecStatusType st = PQresultStatus(r);
+    bool ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
+    if (err)
+        snprintf(err, errsz, "%s", ok ? "" : PQerrorMessage(c));
+    PQclear(r);
+    PQfinish(c);
+    return ok;
+}
+
+/* The first column of the first row of query, or NULL (owned). */
+static char *pg_value(const char *url, const char *query)
+{
+    char err[512];
+    PGconn *c = pg_open(url, err, sizeof err);
+    if (!c) {
+        check_note("%s", err);
+        return NULL;
+    }
+    PGresult *r = PQexec(c, query);
+    char *v = NULL;
+    if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) >= 1 && PQnfields(r) >= 1 &&
+        !PQgetisnull(r, 0, 0))
+        v = strdup(PQgetvalue(r, 0, 0));
+    else if (PQresultStatus(r) != PGRES_TUPLES_OK)
+        check_note("query failed: %s: %s", query, PQerrorMessage(c));
+    PQclear(r);
+    PQfinish(c);
+    return v;
+}
+
+bool tdb_exec(const char *url, const char *sql, char *err, size_t errsz)
+{
+    if (is_pg_url(url))
+        return pg_exec(url, sql, err, errsz);
+    sqlite3 *h;
+    int rc = sqlite3_open(sqlite_path(url), &h);
+    char *msg = NULL;
+    if (rc == SQLITE_OK) {
+        sqlite3_busy_timeout(h, 5000);
+        rc = sqlite3_exec(h, sql, NULL, NULL, &msg);
+    }
+    if (err)
+        snprintf(err, errsz, "%s", msg ? msg : (rc == SQLITE_OK ? "" : sqlite3_errmsg(h)));
+    sqlite3_free(msg);
+    sqlite3_close(h);
+    return rc == SQLITE_OK;
+}
+
+char *tdb_text(const char *url, const char *query)
+{
+    if (is_pg_url(url))
+        return pg_value(url, query);
+    sqlite3 *h;
+    char *v = NULL;
+    if (sqlite3_open_v2(sqlite_path(url), &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
+        sqlite3_busy_timeout(h, 5000);
+        sqlite3_stmt *st;
+        if (sqlite3_prepare_v2(h, query, -1, &st, NULL) == SQLITE_OK &&
+            sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+            v = strdup((const char *)sqlite3_column_text(st, 0));
+        sqlite3_finalize(st);
+    }
+    sqlite3_close(h);
+    return v;
+}
+
+long long tdb_int(const char *url, const char *query)
+{
+    char *t = tdb_text(url, query);
+    if (!t)
+        return -1;
+    char *end;
+    long long v = strtoll(t, &end, 10);
+    if (end == t)
+        v = -1;
+    free(t);
+    return v;
+}
+
+/* Databases this process created, dropped at exit (unless CUNJING_TEST_KEEP). */
+#define T_MAX_PG_DBS 64
+static char created_dbs[T_MAX_PG_DBS][T_PATH];
+static int ncreated;
+
+static void drop_created(void)
+{
+    if (getenv("CUNJING_TEST_KEEP"))
+        return;
+    for (int i = 0; i < ncreated; i++) {
+        char admin[T_PATH], name[128], sql[256];
+        if (!admin_url(created_dbs[i], admin, sizeof admin) ||
+            !url_dbname(created_dbs[i], name, sizeof name))
+            continue;
+        snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS \"%s\" WITH (FORCE)", name);
+        pg_exec(admin, sql, NULL, 0);
+    }
+    ncreated = 0;
+}
+
+/* CREATE DATABASE of a unique name on the instance of url_template (a URL of
+ * any database there), optionally from a template; the new URL in out. */
+static bool pg_create(const char *instance_url, const char *tag, const char *template_name,
+                      char *out, size_t outsz)
+{
+    static unsigned counter;
+    char admin[T_PATH], name[128], sql[512], err[512];
+    if (!CHECKF(admin_url(instance_url, admin, sizeof admin), "bad PostgreSQL URL %s",
+                instance_url))
+        return false;
+    snprintf(name, sizeof name, "cj_%ld_%u_%.40s", (long)getpid(), ++counter, tag);
+    for (char *p = name; *p; p++)
+        if (!isalnum((unsigned char)*p) && *p != '_')
+            *p = '_';
+    if (template_name)
+        snprintf(sql, sizeof sql, "CREATE DATABASE \"%s\" TEMPLATE \"%s\"", name, template_name);
+    else
+        snprintf(sql, sizeof sql, "CREATE DATABASE \"%s\"", name);
+    bool ok = false;
+    /* a template in use by another session (a concurrent CREATE) fails: retry */
+    for (int attempt = 0; attempt < 50 && !ok; attempt++) {
+        ok = pg_exec(admin, sql, err, sizeof err);
+        if (!ok && !strstr(err, "being accessed by other users"))
+            break;
+        if (!ok)
+            tsleep_ms(100);
+    }
+    if (!CHECKF(ok, "%s: %s", sql, err))
+        return false;
+    const char *q = strchr(strstr(instance_url, "@/"), '?');
+    int n = snprintf(out, outsz, "%.*s%s%s", (int)(strstr(instance_url, "@/") + 2 - instance_url),
+                     instance_url, name, q);
+    if (ncreated == 0)
+        atexit(drop_created);
+    if (ncreated < T_MAX_PG_DBS)
+        snprintf(created_dbs[ncreated++], T_PATH, "%s", out);
+    return n > 0 && (size_t)n < outsz;
+}
+
+bool tpg_createdb(const char *pgdir, const char *tag, char *out, size_t outsz)
+{
+    char base[T_PATH];
+    if (!tpg_url(pgdir, "postgres", base, sizeof base))
+        return false;
+    return pg_create(base, tag, NULL, out, outsz);
+}
+
+bool tdb_copy(const char *from_url, const char *dir, char *out, size_t outsz)
+{
+    if (is_pg_url(from_url)) {
+        char name[128];
+        if (!CHECKF(url_dbname(from_url, name, sizeof name), "bad PostgreSQL URL %s", from_url))
+            return false;
+        return pg_create(from_url, "copy", name, out, outsz);
+    }
+    char db[T_PATH], stmt[T_PATH * 2], err[512];
+    snprintf(db, sizeof db, "%s/c.db", dir);
+    int n = snprintf(out, outsz, "sqlite:%s", db);
+    snprintf(stmt, sizeof stmt, "VACUUM INTO '%s'", db);
+    if (!CHECKF(tdb_exec(from_url, stmt, err, sizeof err), "VACUUM INTO: %s", err))
+        return false;
+    return n > 0 && (size_t)n < outsz;
+}
+
 bool tserver_db_url(const char *dir, const char *name, char *out, size_t outsz)
 {
+    if (tserver_is_pg()) {
+        const char *pgdir = getenv("CUNJING_TEST_PG_DIR");
+        if (!pgdir || !*pgdir) {
+            check_note("CUNJING_TEST_DB=postgresql needs CUNJING_TEST_PG_DIR (a directory "
+                       "where scripts/pgtmp.sh started a server)");
+            return false;
+        }
+        return tpg_createdb(pgdir, name, out, outsz);
+    }
     if (strcmp(tserver_backend(), "sqlite") != 0) {
-        check_note("backend %s is not supported by the harness yet", tserver_backend());
+        check_note("backend %s is not supported by the harness", tserver_backend());
         return false;
     }
     int n = snprintf(out, outsz, "sqlite:%s/%s.db", dir, name);
@@ -236,6 +502,12 @@ static int wait_status(pid_t pid, double timeout_s, bool *timed_out)
 
 bool tcli_run(struct tcli *r, const char *stdin_text, const char *const *argv)
 {
+    return tcli_run_timeout(r, stdin_text, 240, argv);
+}
+
+bool tcli_run_timeout(struct tcli *r, const char *stdin_text, double timeout_s,
+                      const char *const *argv)
+{
     memset(r, 0, sizeof *r);
     char dir[] = "/tmp/cunjing-cli-XXXXXX";
     if (!mkdtemp(dir))
@@ -250,7 +522,8 @@ bool tcli_run(struct tcli *r, const char *stdin_text, const char *const *argv)
     pid_t pid = spawn(argv, NULL, in, out_path, err_path);
     close(in);
     bool timed_out;
-    r->status = pid > 0 ? wait_status(pid, 240, &timed_out) : -1;
+    r->status = pid > 0 ? wait_status(pid, timeout_s, &timed_out) : -1;
+    r->timed_out = pid > 0 && timed_out;
     r->out = tread_file(out_path);
     r->err = tread_file(err_path);
     if (!r->out)
@@ -415,7 +688,13 @@ bool tserver_setup(struct tserver *s, bool demo)
         return CHECKF(false, "mkdtemp failed");
     if (!tserver_db_url(s->dir, "c", s->db_url, sizeof s->db_url))
         return CHECKF(false, "no database URL for backend %s", tserver_backend());
-    snprintf(s->db_path, sizeof s->db_path, "%s/c.db", s->dir);
+    snprintf(s->key_path, sizeof s->key_path, "%s/cunjing.key", s->dir);
+    if (tserver_is_pg()) {
+        /* PostgreSQL needs the key file named; the CLI runs inherit it */
+        setenv("CUNJING_KEYS_FILE", s->key_path, 1);
+    } else {
+        snprintf(s->db_path, sizeof s->db_path, "%s/c.db", s->dir);
+    }
     snprintf(s->out_path, sizeof s->out_path, "%s/serve.out", s->dir);
     snprintf(s->err_path, sizeof s->err_path, "%s/serve.err", s->dir);
     struct tcli r;
@@ -437,6 +716,20 @@ bool tserver_setup(struct tserver *s, bool demo)
         CHECKF(tserver_secret_from_text(s, totp_users[i], s->demo_out),
                "demo output has no otpauth://totp/cunjing:%s?...secret= line", totp_users[i]);
     return ok;
+}
+
+bool tserver_clone(struct tserver *s, const struct tserver *from)
+{
+    memset(s, 0, sizeof *s);
+    snprintf(s->dir, sizeof s->dir, "/tmp/cunjing-api-XXXXXX");
+    if (!mkdtemp(s->dir))
+        return CHECKF(false, "mkdtemp failed");
+    memcpy(s->db_path, from->db_path, sizeof s->db_path);
+    memcpy(s->db_url, from->db_url, sizeof s->db_url);
+    memcpy(s->key_path, from->key_path, sizeof s->key_path);
+    memcpy(s->secrets, from->secrets, sizeof s->secrets);
+    s->nsecrets = from->nsecrets;
+    return true;
 }
 
 static bool find_port(const char *text, int *port)
@@ -462,7 +755,17 @@ bool tserver_start(struct tserver *s, const char *const *env)
     snprintf(err_path, sizeof err_path, "%s/serve%d.err", s->dir, s->starts);
     snprintf(s->out_path, sizeof s->out_path, "%s", out_path);
     snprintf(s->err_path, sizeof s->err_path, "%s", err_path);
-    s->pid = spawn(argv, env, -1, s->out_path, s->err_path);
+    const char *all_env[64];
+    size_t n = 0;
+    char key_env[T_PATH + 32];
+    if (is_pg_url(s->db_url)) {
+        snprintf(key_env, sizeof key_env, "CUNJING_KEYS_FILE=%s", s->key_path);
+        all_env[n++] = key_env;
+    }
+    for (size_t i = 0; env && env[i] && n < 63; i++)
+        all_env[n++] = env[i];
+    all_env[n] = NULL;
+    s->pid = spawn(argv, all_env, -1, s->out_path, s->err_path);
     if (s->pid <= 0)
         return CHECKF(false, "cannot spawn %s", bin_path());
     double end = tnow() + 20;
