@@ -21,14 +21,16 @@
 #include "org/scope.h"
 
 struct db;
+struct events_hub;
 
 struct app {
     struct config cfg;
     struct db *db;
     struct keys keys;
-    struct workday_cal cal; /* working days and end of day ([time]) */
-    bool demo;              /* the database holds the demo district */
-    int64_t started_at;     /* Unix seconds */
+    struct workday_cal cal;    /* working days and end of day ([time]) */
+    bool demo;                 /* the database holds the demo district */
+    int64_t started_at;        /* Unix seconds */
+    struct events_hub *events; /* the live event hub of `serve` (NULL elsewhere) */
 };
 
 /* The authenticated user of a request. */

@@ -113,14 +113,8 @@ static enum err touch_fn(struct tx *tx, void *argv)
     return auth_repo_session_touch(tx, a->hash, clock_now());
 }
 
-enum err session_check(struct app *app, const char *token, struct principal *p,
-                       struct errinfo *info)
+enum err session_check_hash(struct app *app, const char *hash, struct principal *p)
 {
-    (void)info;
-    if (strlen(token) >= SESSION_TOKEN_MAX)
-        return ERR_UNAUTHENTICATED;
-    char hash[65];
-    session_hash(token, hash);
     struct check_arg a = {.app = app, .hash = hash, .p = p};
     enum err e = tx_run(app->db, false, check_fn, &a);
     if (e == ERR_UNAUTHENTICATED && a.expired) {
@@ -131,6 +125,17 @@ enum err session_check(struct app *app, const char *token, struct principal *p,
         tx_run(app->db, true, touch_fn, &t);
     }
     return e;
+}
+
+enum err session_check(struct app *app, const char *token, struct principal *p,
+                       struct errinfo *info)
+{
+    (void)info;
+    if (strlen(token) >= SESSION_TOKEN_MAX)
+        return ERR_UNAUTHENTICATED;
+    char hash[65];
+    session_hash(token, hash);
+    return session_check_hash(app, hash, p);
 }
 
 bool session_csrf_ok(const struct principal *p, const char *sent)

@@ -30,6 +30,8 @@ enum err session_check(struct app *app, const char *token, struct principal *p,
 enum err session_load_principal(struct tx *tx, const char *user_id, struct principal *p);
 /* {"id","username","name","role","area_ids" (scope roots),"unit_id","totp_enabled"}. */
 struct json_t *session_user_json(const struct principal *p);
+/* session_check() by the token's hash (streams keep only the hash). */
+enum err session_check_hash(struct app *app, const char *hash, struct principal *p);
 /* Whether sent equals p's CSRF token (constant time). */
 bool session_csrf_ok(const struct principal *p, const char *sent);
 /* Creates a session for user_id inside tx; fills token and csrf. */

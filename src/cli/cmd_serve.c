@@ -14,6 +14,7 @@
 #include "cli/cli.h"
 #include "core/log.h"
 #include "http/server.h"
+#include "events/events.h"
 #include "notify/sms.h"
 #include "core/xalloc.h"
 
@@ -69,12 +70,15 @@ int cmd_serve(int argc, char **argv)
         free(app.cfg.listen);
         app.cfg.listen = xstrdup(listen);
     }
+    /* Live events: the hub must run before the first stream is accepted. */
+    app.events = events_hub_start(&app);
     struct server *srv = NULL;
     uint16_t port = 0;
     struct errinfo info;
     errinfo_clear(&info);
     enum err e = server_start(&app, &srv, &port, &info);
     if (e != ERR_OK) {
+        events_hub_stop(app.events);
         app_close(&app);
         return cli_fail(e, &info);
     }
@@ -98,6 +102,9 @@ int cmd_serve(int argc, char **argv)
     int sig = 0;
     sigwait(&set, &sig);
     log_info("signal %d: stopping", sig);
+    /* End the event streams first, so no connection is resumed while the server stops. */
+    events_hub_stop(app.events);
+    app.events = NULL;
     server_stop(srv);
     sms_worker_stop(sms);
     app_close(&app);

@@ -21,6 +21,7 @@
 #include "core/log.h"
 #include "core/rand.h"
 #include "core/str.h"
+#include "events/events.h"
 #include "household/household_int.h"
 #include "inbox/inbox.h"
 #include "notify/sms.h"
@@ -687,6 +688,14 @@ static enum err notify(struct tx *tx, struct ctx *ctx, const struct hh_app *app,
     if (!ctx->who || strcmp(ctx->who->user_id, app->created_by) != 0)
         e = inbox_add(tx, app->created_by, "application_status", title, "household_application",
                       app->id);
+    if (e == ERR_OK) {
+        /* The assistant's open pages learn of it at once (returned ones above all). */
+        struct events_audience aud = {.dir = EVENTS_TO_USER, .user_id = app->created_by};
+        json_t *data = json_pack("{ss ss ss}", "number", app->number, "status", hh_state_name(to),
+                                 "title", title);
+        e = events_emit(tx, "application_status", "household_application", app->id, &aud, data);
+        json_decref(data);
+    }
     if (e != ERR_OK || to == HH_DRAFT || !app->phone_sealed)
         return e;
     char phone[64];

@@ -32,6 +32,7 @@ struct req_form_field {
 };
 
 struct route;
+struct events_sub;
 
 struct req {
     struct ctx ctx; /* caller, app, request id, error detail */
@@ -62,6 +63,7 @@ struct req {
     } resp_headers[REQ_MAX_RESP_HEADERS];
     size_t n_resp_headers;
     bool is_api;
+    struct events_sub *stream; /* set by a streaming handler (SSE); the server owns it then */
 };
 
 /* Implemented by http/server.c over the connection. Borrowed; NULL if absent. */

@@ -10,6 +10,7 @@
 #include "audit/audit_api.h"
 #include "auth/auth_api.h"
 #include "auth/role.h"
+#include "events/events_api.h"
 #include "household/household_api.h"
 #include "http/metrics.h"
 #include "inbox/inbox.h"
@@ -59,6 +60,7 @@ const struct route routes[] = {
 
     {"GET", "/api/v1/audit", audit_api_list, R_AUTH, AUDITOR, 0},
 
+    {"GET", "/api/v1/events", events_api_stream, R_AUTH, ROLES_ALL, 0},
     {"GET", "/api/v1/inbox", inbox_api_list, R_AUTH, ROLES_ALL, 0},
     {"POST", "/api/v1/inbox/{id}/read", inbox_api_read, R_AUTH, ROLES_ALL, SMALL},
 

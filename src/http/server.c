@@ -32,6 +32,7 @@
 #include "core/log.h"
 #include "core/rand.h"
 #include "core/str.h"
+#include "events/events.h"
 #include "http/metrics.h"
 #include "http/resp.h"
 #include "http/router.h"
@@ -188,8 +189,72 @@ static void add_security_headers(struct server *s, struct MHD_Response *resp, bo
     MHD_add_response_header(resp, "Cache-Control", api ? "no-store" : "no-cache");
 }
 
+/*
+ * Server-Sent Events: the response body is produced by sse_read() from the
+ * subscriber's buffer. With nothing to send, the connection is suspended
+ * (from inside the reader, under the subscriber's lock, as libmicrohttpd
+ * prescribes for "no data yet") and the event hub resumes it when data
+ * arrives; a suspended connection takes no thread and does not time out.
+ */
+struct sse {
+    struct events_sub *sub;
+    struct MHD_Connection *conn;
+};
+
+static void sse_suspend(void *cls)
+{
+    MHD_suspend_connection(cls);
+}
+
+static void sse_wake(void *cls)
+{
+    MHD_resume_connection(cls);
+}
+
+static ssize_t sse_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    (void)pos;
+    struct sse *x = cls;
+    bool closed = false;
+    size_t n = events_sub_read(x->sub, buf, max, &closed, sse_suspend, x->conn);
+    if (n > 0)
+        return (ssize_t)n;
+    return closed ? MHD_CONTENT_READER_END_OF_STREAM : 0;
+}
+
+static void sse_free(void *cls)
+{
+    struct sse *x = cls;
+    events_unsubscribe(x->sub);
+    free(x);
+}
+
+static enum MHD_Result queue_stream(struct server *s, struct MHD_Connection *c, struct req *r)
+{
+    struct sse *x = xcalloc(1, sizeof *x);
+    x->sub = r->stream;
+    x->conn = c;
+    r->stream = NULL; /* the response owns it now */
+    events_sub_set_waker(x->sub, sse_wake, c);
+    struct MHD_Response *resp =
+        MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 16 * 1024, sse_read, x, sse_free);
+    if (!resp) {
+        sse_free(x);
+        return MHD_NO;
+    }
+    MHD_add_response_header(resp, "Content-Type", "text/event-stream; charset=utf-8");
+    MHD_add_response_header(resp, "X-Accel-Buffering", "no");
+    MHD_add_response_header(resp, "X-Request-Id", r->request_id);
+    add_security_headers(s, resp, true);
+    enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_OK, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
 static enum MHD_Result queue(struct server *s, struct MHD_Connection *c, struct req *r)
 {
+    if (r->stream && r->status == 200)
+        return queue_stream(s, c, r);
     if (r->status == 0)
         resp_fail(r, ERR_INTERNAL, NULL, "no answer");
     struct MHD_Response *resp;
@@ -274,6 +339,7 @@ static void req_free(struct req *r)
     for (size_t i = 0; i < r->n_resp_headers; i++)
         free(r->resp_headers[i].value);
     scope_release(&r->who_storage.scope);
+    events_unsubscribe(r->stream); /* a stream that never got its response */
     free(r);
 }
 
@@ -578,7 +644,8 @@ enum err server_start(struct app *app, struct server **out, uint16_t *port_out,
         cfg->threads > 0 ? (unsigned)cfg->threads : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
     if (threads < 1)
         threads = 1;
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
+                     MHD_ALLOW_SUSPEND_RESUME;
     if (ss.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     if (cfg->tls_cert_file && cfg->tls_key_file) {

@@ -7,6 +7,7 @@
 
 #include "core/clock.h"
 #include "core/rand.h"
+#include "events/events.h"
 #include "store/db.h"
 #include "store/tx.h"
 #include "core/xalloc.h"
@@ -30,6 +31,13 @@ enum err inbox_add(struct tx *tx, const char *user_id, const char *kind, const c
     db_bind_int64(s, 7, clock_now());
     enum err e = db_step(s) == DB_DONE ? ERR_OK : db_stmt_err(s);
     db_finish(s);
+    if (e == ERR_OK) {
+        struct events_audience aud = {.dir = EVENTS_TO_USER, .user_id = user_id};
+        json_t *data = json_pack("{ss ss s{ss ss}}", "kind", kind, "title", title, "object", "type",
+                                 object_type, "id", object_id);
+        e = events_emit(tx, "inbox", "inbox_item", id, &aud, data);
+        json_decref(data);
+    }
     return e;
 }
 

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/log.h"
 #include "core/xalloc.h"
@@ -43,6 +44,8 @@ struct db {
     pthread_cond_t cv;
     int n_conns;
     struct db_conn *conns;
+    char *url;      /* the whole URL, for the listener's own connection */
+    void *listener; /* driver connection of db_wait_notify, opened on first use */
 };
 
 static const struct db_driver *driver_for(const char *url, const char **target)
@@ -73,6 +76,7 @@ enum err db_open(const char *url, int pool_size, bool create, struct db **out, s
     struct db *db = xcalloc(1, sizeof *db);
     db->drv = drv;
     db->target = xstrdup(target);
+    db->url = xstrdup(url);
     if (drv == &db_driver_sqlite)
         db->sqlite_path = xstrdup(target);
     pthread_mutex_init(&db->mu, NULL);
@@ -106,6 +110,9 @@ void db_close(struct db *db)
         db->drv->disconnect(c->h);
     }
     free(db->conns);
+    if (db->listener)
+        db->drv->disconnect(db->listener);
+    free(db->url);
     pthread_mutex_destroy(&db->mu);
     pthread_cond_destroy(&db->cv);
     free(db->target);
@@ -241,6 +248,33 @@ void db_savepoint_rollback(struct db_conn *c, const char *name)
 const char *db_defer_constraints_sql(const struct db *db)
 {
     return db->drv->defer_constraints;
+}
+
+enum err db_notify(struct db_conn *c, const char *channel)
+{
+    if (!c->db->drv->notify)
+        return ERR_OK;
+    return c->db->drv->notify(c->h, channel);
+}
+
+enum err db_wait_notify(struct db *db, const char *channel, int timeout_ms, bool *notified)
+{
+    *notified = false;
+    if (!db->drv->wait_notify) {
+        struct timespec ts = {timeout_ms / 1000, (long)(timeout_ms % 1000) * 1000000L};
+        nanosleep(&ts, NULL);
+        return ERR_OK;
+    }
+    if (!db->listener) {
+        struct errinfo info;
+        db->listener = db->drv->connect(db->target, false, &info);
+        if (!db->listener) {
+            struct timespec ts = {timeout_ms / 1000, (long)(timeout_ms % 1000) * 1000000L};
+            nanosleep(&ts, NULL);
+            return ERR_DB_UNAVAILABLE;
+        }
+    }
+    return db->drv->wait_notify(db->listener, channel, timeout_ms, notified);
 }
 
 enum err db_exec_script(struct db_conn *c, const char *sql)

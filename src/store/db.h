@@ -77,6 +77,19 @@ void db_savepoint_rollback(struct db_conn *c, const char *name);
 /* The statement that defers foreign-key checks to the commit (bulk copies). */
 const char *db_defer_constraints_sql(const struct db *db);
 
+/*
+ * Signals other server instances on the same database that something was
+ * written on channel (delivered when the transaction commits; PostgreSQL
+ * NOTIFY). A no-op on SQLite, where one process owns the file.
+ */
+enum err db_notify(struct db_conn *c, const char *channel);
+/*
+ * Waits up to timeout_ms for a notification on channel from any instance.
+ * *notified tells whether one came. On SQLite it only sleeps. Uses a
+ * connection of its own, outside the pool; one waiter per db.
+ */
+enum err db_wait_notify(struct db *db, const char *channel, int timeout_ms, bool *notified);
+
 /* Runs a script of several statements without parameters (migrations). */
 enum err db_exec_script(struct db_conn *c, const char *sql);
 

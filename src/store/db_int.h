@@ -33,6 +33,10 @@ struct db_driver {
     enum err (*backup_to)(void *h, const char *path, struct errinfo *info);
     /* Refuses a server configured to lose committed data (fsync off...). */
     enum err (*check_durable)(void *h, struct errinfo *info);
+    /* NOTIFY inside the open transaction (NULL: nothing to do). */
+    enum err (*notify)(void *h, const char *channel);
+    /* Waits on a dedicated connection (NULL: sleep). */
+    enum err (*wait_notify)(void *h, const char *channel, int timeout_ms, bool *notified);
     const char *begin_write; /* SQL that opens a write transaction */
     const char *begin_read;
     const char *defer_constraints; /* foreign keys checked at commit, for bulk copies */

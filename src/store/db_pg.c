@@ -17,9 +17,11 @@
 #include "store/db_int.h"
 
 #include <libpq-fe.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/log.h"
 #include "core/xalloc.h"
@@ -37,6 +39,7 @@ struct pg_conn {
     unsigned next_name;
     enum err last_err;
     int64_t changes;
+    bool listening; /* LISTEN issued on this connection since it was (re)connected */
 };
 
 struct pg_stmt {
@@ -155,6 +158,7 @@ static bool ensure_connected(struct pg_conn *pc)
     PGresult *r = PQexec(pc->c, "SET TIME ZONE 'UTC'; SET client_min_messages = warning");
     PQclear(r);
     pc->generation++;
+    pc->listening = false;
     log_info("postgresql: reconnected");
     return true;
 }
@@ -414,7 +418,63 @@ static enum err pg_check_durable(void *h, struct errinfo *info)
     return ERR_OK;
 }
 
+static bool plain_channel(const char *ch)
+{
+    for (const char *p = ch; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || *p == '_'))
+            return false;
+    return *ch != '\0';
+}
+
+static enum err pg_notify(void *h, const char *channel)
+{
+    if (!plain_channel(channel))
+        return ERR_INTERNAL;
+    char sql[96];
+    snprintf(sql, sizeof sql, "NOTIFY %s", channel);
+    return pg_exec_script(h, sql);
+}
+
+static enum err pg_wait_notify(void *h, const char *channel, int timeout_ms, bool *notified)
+{
+    struct pg_conn *pc = h;
+    *notified = false;
+    if (!plain_channel(channel))
+        return ERR_INTERNAL;
+    if (!ensure_connected(pc)) {
+        struct timespec ts = {timeout_ms / 1000, (long)(timeout_ms % 1000) * 1000000L};
+        nanosleep(&ts, NULL);
+        return ERR_DB_UNAVAILABLE;
+    }
+    if (!pc->listening) {
+        char sql[96];
+        snprintf(sql, sizeof sql, "LISTEN %s", channel);
+        PGresult *r = PQexec(pc->c, sql);
+        enum err e = check_result(pc, r, sql);
+        PQclear(r);
+        if (e != ERR_OK)
+            return e;
+        pc->listening = true;
+    }
+    struct pollfd pfd = {.fd = PQsocket(pc->c), .events = POLLIN};
+    int rc = poll(&pfd, 1, timeout_ms);
+    if (rc > 0) {
+        if (!PQconsumeInput(pc->c)) {
+            pc->listening = false;
+            return ERR_DB_UNAVAILABLE;
+        }
+        PGnotify *n;
+        while ((n = PQnotifies(pc->c)) != NULL) {
+            *notified = true;
+            PQfreemem(n);
+        }
+    }
+    return ERR_OK;
+}
+
 const struct db_driver db_driver_pg = {
+    .notify = pg_notify,
+    .wait_notify = pg_wait_notify,
     .check_durable = pg_check_durable,
     .name = "postgresql",
     .connect = pg_connect,
