@@ -20,7 +20,7 @@ static const struct command commands[] = {
     {"init", cmd_init, "create or migrate the schema (--db URL)"},
     {"serve", cmd_serve, "run the HTTP server (--db URL --listen HOST:PORT --config FILE)"},
     {"demo", cmd_demo, "load the demo district into an empty database"},
-    {"import", cmd_import, "import divisions --db URL FILE.csv"},
+    {"import", cmd_import, "import divisions|cases --db URL FILE.csv"},
     {"unit", cmd_unit, "unit add: a police unit and its jurisdiction"},
     {"assistant", cmd_assistant, "assistant set: an assistant's employer, phone and contract"},
     {"user", cmd_user, "user add | passwd | disable"},

@@ -32,10 +32,11 @@ int cli_usage(const char *usage);
 int cmd_init(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
-int cmd_import(int argc, char **argv);    /* import divisions FILE */
-int cmd_unit(int argc, char **argv);      /* unit add ... */
-int cmd_assistant(int argc, char **argv); /* assistant set ... */
-int cmd_user(int argc, char **argv);      /* user add|passwd|disable */
+int cmd_import(int argc, char **argv);       /* import divisions FILE */
+int cmd_import_cases(int argc, char **argv); /* import cases FILE (argv[0] is "cases") */
+int cmd_unit(int argc, char **argv);         /* unit add ... */
+int cmd_assistant(int argc, char **argv);    /* assistant set ... */
+int cmd_user(int argc, char **argv);         /* user add|passwd|disable */
 int cmd_backup(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
 int cmd_audit(int argc, char **argv); /* audit verify */

@@ -63,8 +63,10 @@ static const char import_usage[] =
 
 int cmd_import(int argc, char **argv)
 {
+    if (argc >= 2 && strcmp(argv[1], "cases") == 0)
+        return cmd_import_cases(argc - 1, argv + 1);
     if (wants_help(argc, argv)) {
-        printf("usage: %s\n", import_usage);
+        printf("usage: %s\n       cunjing import cases [--db URL] FILE.csv\n", import_usage);
         return CLI_OK;
     }
     if (argc < 2 || strcmp(argv[1], "divisions") != 0)

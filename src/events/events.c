@@ -27,7 +27,6 @@
 #include "core/log.h"
 #include "core/str.h"
 #include "events/events_int.h"
-#include "store/db.h"
 #include "store/tx.h"
 #include "core/xalloc.h"
 
@@ -209,7 +208,7 @@ static void *hub_main(void *arg)
         if (stop)
             break;
         bool notified = false;
-        db_wait_notify(hub->app->db, "cunjing_events", POLL_MS, &notified);
+        events_repo_wait(hub->app->db, POLL_MS, &notified);
         struct fetch_arg fa = {hub->last_id, rows, 0};
         do {
             fa.after = hub->last_id;

@@ -17,6 +17,9 @@ struct event_row {
 void event_row_release(struct event_row *e);
 /* Up to max events with id > after, oldest first; *n gets the count. */
 enum err events_repo_since(struct tx *tx, int64_t after, int max, struct event_row *out, int *n);
+/* Waits up to timeout_ms for another instance's NOTIFY (SQLite: sleeps). */
+struct db;
+enum err events_repo_wait(struct db *db, int timeout_ms, bool *notified);
 /* The highest event id (0 when none). */
 enum err events_repo_last_id(struct tx *tx, int64_t *id);
 

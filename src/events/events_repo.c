@@ -102,3 +102,8 @@ enum err events_repo_last_id(struct tx *tx, int64_t *id)
     db_finish(s);
     return e;
 }
+
+enum err events_repo_wait(struct db *db, int timeout_ms, bool *notified)
+{
+    return db_wait_notify(db, "cunjing_events", timeout_ms, notified);
+}

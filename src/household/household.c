@@ -65,29 +65,6 @@ static void open_sealed(const struct keys *k, const char *sealed, char *out, siz
         out[len] = '\0';
 }
 
-/* The area and its county (walking up the tree). */
-static enum err area_and_county(struct tx *tx, const char *area_id, struct area_row *a,
-                                char county[RAND_ID_LEN + 1])
-{
-    enum err e = org_area_by_id(tx, area_id, a);
-    if (e != ERR_OK)
-        return e;
-    struct area_row cur = *a;
-    for (int i = 0; i < 8; i++) {
-        if (strcmp(cur.level, "county") == 0) {
-            snprintf(county, RAND_ID_LEN + 1, "%s", cur.id);
-            return ERR_OK;
-        }
-        if (!cur.parent_id[0])
-            break;
-        if ((e = org_area_by_id(tx, cur.parent_id, &cur)) != ERR_OK)
-            return e;
-    }
-    /* A tree without a county level: the root stands for it. */
-    snprintf(county, RAND_ID_LEN + 1, "%s", cur.id);
-    return ERR_OK;
-}
-
 /*
  * Loads application id and checks that ctx sees it (404 otherwise); fills
  * the type and village too.
@@ -498,7 +475,7 @@ static enum err create_fn(struct tx *tx, void *argv)
         goto out;
     }
     char county[RAND_ID_LEN + 1];
-    e = area_and_county(tx, in->village_id, &village, county);
+    e = org_area_county(tx, in->village_id, &village, county);
     if (e == ERR_NOT_FOUND || (e == ERR_OK && !scope_has_path(&ctx->who->scope, village.path))) {
         ctx->denial = true;
         e = err_set(&ctx->err, ERR_NOT_FOUND, "village_id", "no such village");
@@ -977,10 +954,9 @@ static enum err lookup_fn(struct tx *tx, void *argv)
             char upd[TIME_ISO_LEN], due[TIME_ISO_LEN];
             time_iso(app.updated_at, upd);
             time_iso(app.due_at, due);
-            a->out = json_pack("{ss ss ss ss ss so}", "number", app.number, "business_type",
-                               app.business_type, "business_type_name", t->name, "status",
-                               hh_state_name(app.status), "updated_at", upd, "due_at",
-                               app.due_at ? json_string(due) : json_null());
+            a->out = json_pack("{ss ss ss ss so}", "number", app.number, "business_type",
+                               app.business_type, "status", hh_state_name(app.status), "updated_at",
+                               upd, "due_at", app.due_at ? json_string(due) : json_null());
         }
         free(t);
     }

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "attach/attach.h"
+#include "attach/attach_api.h"
 #include "household/household.h"
 #include "http/json_in.h"
 #include "http/resp.h"
@@ -187,20 +187,19 @@ void household_api_patch(struct req *r)
     answer(r, e, 200, out, extra);
 }
 
-/* A transition; field is "reason" (required), "note" (optional) or NULL (no body). */
-static void act(struct req *r, enum hh_action action, const char *field, bool required)
+/*
+ * A transition; field is "reason" or "note" (both optional here: the domain
+ * checks scope, role and state before it asks for a reason) or NULL (no
+ * body). An empty body is an empty object.
+ */
+static void act(struct req *r, enum hh_action action, const char *field)
 {
     const char *note = NULL;
-    if (field) {
+    if (r->body.len > 0) {
         const char *const allowed[] = {field, NULL};
         json_t *o = jin_object(r);
-        if (!o || !jin_only(r, o, "", allowed) ||
-            !jin_str(r, o, field, field, HH_REASON_MAX, required, &note))
-            return;
-    } else if (r->body.len > 0) {
-        static const char *const none[] = {NULL};
-        json_t *o = jin_object(r);
-        if (!o || !jin_only(r, o, "", none))
+        if (!o || !jin_only(r, o, "", field ? allowed : allowed + 1) ||
+            (field && !jin_str(r, o, field, field, HH_REASON_MAX, false, &note)))
             return;
     }
     json_t *out = NULL, *extra = NULL;
@@ -210,77 +209,42 @@ static void act(struct req *r, enum hh_action action, const char *field, bool re
 
 void household_api_submit(struct req *r)
 {
-    act(r, HH_SUBMIT, NULL, false);
+    act(r, HH_SUBMIT, NULL);
 }
 
 void household_api_accept(struct req *r)
 {
-    act(r, HH_ACCEPT, NULL, false);
+    act(r, HH_ACCEPT, NULL);
 }
 
 void household_api_return(struct req *r)
 {
-    act(r, HH_RETURN, "reason", true);
+    act(r, HH_RETURN, "reason");
 }
 
 void household_api_approve(struct req *r)
 {
-    act(r, HH_APPROVE, NULL, false);
+    act(r, HH_APPROVE, NULL);
 }
 
 void household_api_reject(struct req *r)
 {
-    act(r, HH_REJECT, "reason", true);
+    act(r, HH_REJECT, "reason");
 }
 
 void household_api_complete(struct req *r)
 {
-    act(r, HH_COMPLETE, "note", false);
+    act(r, HH_COMPLETE, "note");
 }
 
 void household_api_attach(struct req *r)
 {
-    const char *kind = req_form(r, "kind");
-    const char *client_ref = req_form(r, "client_ref");
-    const void *data = NULL;
-    size_t len = 0;
-    if (!kind || !*kind) {
-        resp_fail(r, ERR_INVALID, "kind", "required");
-        return;
-    }
-    if (!req_form_file(r, "file", &data, &len)) {
-        resp_fail(r, ERR_INVALID, "file", "required");
-        return;
-    }
-    struct attach_owner o = household_attach_owner;
-    o.id = req_param(r, 0);
-    json_t *out = NULL;
-    bool created = false;
-    enum err e = attach_create(&r->ctx, &o, kind, data, len, client_ref, &out, &created);
-    answer(r, e, created ? 201 : 200, out, NULL);
+    attach_api_upload(r, &household_attach_owner);
 }
 
 void household_api_attachment(struct req *r)
 {
-    const char *thumb = req_query(r, "thumb");
-    struct attach_owner o = household_attach_owner;
-    o.id = req_param(r, 0);
-    struct attach_blob b = {0};
-    enum err e = attach_read(&r->ctx, &o, req_param(r, 1), thumb && !strcmp(thumb, "1"), &b);
-    if (e != ERR_OK) {
-        resp_error(r, e);
-        return;
-    }
-    char disp[160];
-    snprintf(disp, sizeof disp, "attachment; filename=\"%s\"", b.filename);
-    resp_header(r, "Content-Disposition", disp);
-    resp_raw(r, 200, b.content_type, b.data, b.len);
-    /* resp_raw copies; the response type must outlive b. */
-    r->resp_type = strstr(b.content_type, "pdf")    ? "application/pdf"
-                   : strstr(b.content_type, "png")  ? "image/png"
-                   : strstr(b.content_type, "webp") ? "image/webp"
-                                                    : "image/jpeg";
-    attach_blob_release(&b);
+    attach_api_download(r, &household_attach_owner);
 }
 
 void household_api_receipt(struct req *r)

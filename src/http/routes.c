@@ -10,7 +10,9 @@
 #include "audit/audit_api.h"
 #include "auth/auth_api.h"
 #include "auth/role.h"
+#include "cases/cases_api.h"
 #include "events/events_api.h"
+#include "patrol/patrol_api.h"
 #include "household/household_api.h"
 #include "http/metrics.h"
 #include "inbox/inbox.h"
@@ -27,6 +29,10 @@
 #define HH_READERS                                                                                 \
     (ROLE_BIT(ROLE_ASSISTANT) | ROLE_BIT(ROLE_OFFICER) | ROLE_BIT(ROLE_CLERK) |                    \
      ROLE_BIT(ROLE_REVIEWER) | ROLE_BIT(ROLE_STATION_CHIEF) | ROLE_BIT(ROLE_BUREAU))
+/* Police who read cases; the field roles of bulletins and leads; patrol readers. */
+#define POLICE_READ (ROLE_BIT(ROLE_OFFICER) | ROLE_BIT(ROLE_STATION_CHIEF) | ROLE_BIT(ROLE_BUREAU))
+#define FIELD (POLICE_READ | ROLE_BIT(ROLE_ASSISTANT))
+#define PATROL (FIELD | ROLE_BIT(ROLE_TOWNSHIP))
 /* An upload: the file (10 MiB) and the multipart framing around it. */
 #define UPLOAD (10 * 1024 * 1024 + 64 * 1024)
 
@@ -94,6 +100,33 @@ const struct route routes[] = {
      HH_READERS, 0},
     {"GET", "/api/v1/public/household-applications/{number}", household_api_lookup, R_PUBLIC,
      ROLES_ALL, 0},
+
+    {"GET", "/api/v1/cases", case_api_list, R_AUTH, POLICE_READ, 0},
+    {"POST", "/api/v1/cases", case_api_create, R_AUTH | R_JSON, POLICE_READ, SMALL},
+    {"GET", "/api/v1/cases/{id}", case_api_get, R_AUTH, POLICE_READ, 0},
+    {"POST", "/api/v1/cases/{id}/close", case_api_close, R_AUTH | R_JSON, POLICE_READ, SMALL},
+    {"GET", "/api/v1/bulletins", bulletin_api_list, R_AUTH, FIELD, 0},
+    {"POST", "/api/v1/bulletins", bulletin_api_create, R_AUTH | R_JSON, FIELD, J},
+    {"GET", "/api/v1/bulletins/{id}", bulletin_api_get, R_AUTH, FIELD, 0},
+    {"POST", "/api/v1/bulletins/{id}/attachments", bulletin_api_attach, R_AUTH | R_MULTIPART, FIELD,
+     UPLOAD},
+    {"GET", "/api/v1/bulletins/{id}/attachments/{aid}", bulletin_api_attachment, R_AUTH, FIELD, 0},
+    {"POST", "/api/v1/bulletins/{id}/leads", lead_api_create, R_AUTH | R_JSON, FIELD, J},
+    {"GET", "/api/v1/leads", lead_api_list, R_AUTH, FIELD, 0},
+    {"POST", "/api/v1/leads/{id}/assess", lead_api_assess, R_AUTH | R_JSON, FIELD, SMALL},
+    {"POST", "/api/v1/leads/{id}/attachments", lead_api_attach, R_AUTH | R_MULTIPART, FIELD,
+     UPLOAD},
+    {"GET", "/api/v1/leads/{id}/attachments/{aid}", lead_api_attachment, R_AUTH, FIELD, 0},
+
+    {"GET", "/api/v1/patrol-teams", patrol_api_team_list, R_AUTH, PATROL, 0},
+    {"POST", "/api/v1/patrol-teams", patrol_api_team_create, R_AUTH | R_JSON, PATROL, J},
+    {"GET", "/api/v1/patrols", patrol_api_list, R_AUTH, PATROL, 0},
+    {"POST", "/api/v1/patrols", patrol_api_create, R_AUTH | R_JSON, PATROL, 4 * J},
+    {"GET", "/api/v1/patrols/coverage", patrol_api_coverage, R_AUTH, PATROL, 0},
+    {"GET", "/api/v1/patrols/{id}", patrol_api_get, R_AUTH, PATROL, 0},
+    {"POST", "/api/v1/patrols/{id}/attachments", patrol_api_attach, R_AUTH | R_MULTIPART, PATROL,
+     UPLOAD},
+    {"GET", "/api/v1/patrols/{id}/attachments/{aid}", patrol_api_attachment, R_AUTH, PATROL, 0},
 };
 
 const size_t routes_count = sizeof routes / sizeof routes[0];

@@ -772,3 +772,25 @@ enum err org_assistant_coverage(struct ctx *ctx, struct area_list *out)
         area_list_release(out);
     return e;
 }
+
+enum err org_area_county(struct tx *tx, const char *area_id, struct area_row *a,
+                         char county[RAND_ID_LEN + 1])
+{
+    enum err e = org_area_by_id(tx, area_id, a);
+    if (e != ERR_OK)
+        return e;
+    struct area_row cur = *a;
+    for (int i = 0; i < 8; i++) {
+        if (strcmp(cur.level, "county") == 0) {
+            snprintf(county, RAND_ID_LEN + 1, "%s", cur.id);
+            return ERR_OK;
+        }
+        if (!cur.parent_id[0])
+            break;
+        if ((e = org_area_by_id(tx, cur.parent_id, &cur)) != ERR_OK)
+            return e;
+    }
+    /* A tree without a county level: the root stands for it. */
+    snprintf(county, RAND_ID_LEN + 1, "%s", cur.id);
+    return ERR_OK;
+}

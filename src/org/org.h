@@ -37,6 +37,9 @@ enum err org_area_by_id(struct tx *tx, const char *id, struct area_row *out);
 /* A unit's id by its code; ERR_NOT_FOUND when absent. */
 enum err org_unit_by_code(struct tx *tx, const char *code, char id_out[RAND_ID_LEN + 1]);
 enum err org_unit_exists(struct tx *tx, const char *unit_id);
+/* The area and the id of its county (the root when the tree has no county). */
+enum err org_area_county(struct tx *tx, const char *area_id, struct area_row *a,
+                         char county[RAND_ID_LEN + 1]);
 
 /*
  * The scope of a user: the subtrees of their user_areas; when they have none

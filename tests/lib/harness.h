@@ -169,6 +169,20 @@ bool thttp(struct tserver *s, const struct treq *q, struct tresp *r);
 bool tget(struct tserver *s, const char *path, const char *token, struct tresp *r);
 bool tpost(struct tserver *s, const char *path, const char *token, const char *json_body,
            struct tresp *r);
+/* One part of a multipart/form-data upload: a text field (value) or a file
+ * (data/len with filename and declared type). */
+struct tpart {
+    const char *name;
+    const char *value;    /* text field when data is NULL */
+    const void *data;     /* file contents (binary) */
+    size_t len;
+    const char *filename; /* default "file.bin" */
+    const char *type;     /* declared Content-Type; default application/octet-stream */
+};
+/* POST path as multipart/form-data (libcurl mime) with Bearer token. The
+ * status is kept when the server answered before reading the whole body. */
+bool tupload(struct tserver *s, const char *path, const char *token, const struct tpart *parts,
+             size_t nparts, struct tresp *r);
 /* Sends raw bytes on a new connection and reads the answer (timeout_ms). */
 bool traw(struct tserver *s, const char *bytes, size_t len, int timeout_ms, struct tresp *r);
 void tresp_free(struct tresp *r);

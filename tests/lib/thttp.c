@@ -533,3 +533,70 @@ bool texpect_error(const char *file, int line, const struct tresp *r, long statu
     }
     return ok;
 }
+
+bool tupload(struct tserver *s, const char *path, const char *token, const struct tpart *parts,
+             size_t nparts, struct tresp *r)
+{
+    static bool inited;
+    if (!inited) {
+        curl_global_init(CURL_GLOBAL_ALL);
+        inited = true;
+    }
+    memset(r, 0, sizeof *r);
+    snprintf(r->what, sizeof r->what, "POST(multipart) %.130s", path);
+    CURL *c = curl_easy_init();
+    if (!c)
+        return false;
+    struct growbuf hb = {0}, bb = {0};
+    struct curl_slist *hl = NULL;
+    char line[512];
+    size_t url_len = strlen(s->base) + strlen(path) + 1;
+    char *url = malloc(url_len);
+    snprintf(url, url_len, "%s%s", s->base, path);
+    curl_mime *mime = curl_mime_init(c);
+    for (size_t i = 0; i < nparts; i++) {
+        curl_mimepart *p = curl_mime_addpart(mime);
+        curl_mime_name(p, parts[i].name);
+        if (parts[i].data) {
+            curl_mime_data(p, parts[i].data, parts[i].len);
+            curl_mime_filename(p, parts[i].filename ? parts[i].filename : "file.bin");
+            curl_mime_type(p, parts[i].type ? parts[i].type : "application/octet-stream");
+        } else {
+            curl_mime_data(p, parts[i].value ? parts[i].value : "", CURL_ZERO_TERMINATED);
+        }
+    }
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http");
+    curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 60000L);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &bb);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, &hb);
+    curl_easy_setopt(c, CURLOPT_MIMEPOST, mime);
+    hl = curl_slist_append(hl, "Expect:");
+    if (token) {
+        snprintf(line, sizeof line, "Authorization: Bearer %s", token);
+        hl = curl_slist_append(hl, line);
+    }
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
+    CURLcode rc = curl_easy_perform(c);
+    long status = 0;
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    /* A server may answer (413) and close before reading the whole body: the
+       answer stands even when curl reports the broken send. */
+    if (rc == CURLE_OK || status > 0)
+        r->status = status;
+    curl_slist_free_all(hl);
+    curl_mime_free(mime);
+    curl_easy_cleanup(c);
+    free(url);
+    r->headers = hb.p ? hb.p : calloc(1, 1);
+    r->body = bb.p ? bb.p : calloc(1, 1);
+    r->body_len = bb.len;
+    parse_json(r);
+    if (rc != CURLE_OK)
+        check_note("%s: transport error: %s (status %ld)", r->what, curl_easy_strerror(rc),
+                   status);
+    return r->status > 0;
+}
