@@ -17,8 +17,7 @@
 
 static void set_cookie(struct req *r, const char *token, int max_age)
 {
-    const struct config *cfg = &r->ctx.app->cfg;
-    bool tls = cfg->tls_cert_file && cfg->tls_key_file;
+    bool tls = r->https;
     char v[160];
     snprintf(v, sizeof v, "%s=%s; Path=/; Max-Age=%d; HttpOnly; SameSite=Strict%s", SESSION_COOKIE,
              token, max_age, tls ? "; Secure" : "");

@@ -63,6 +63,7 @@ struct req {
     } resp_headers[REQ_MAX_RESP_HEADERS];
     size_t n_resp_headers;
     bool is_api;
+    bool https; /* served over TLS here, or by a trusted proxy that says so (X-Forwarded-Proto) */
     struct events_sub *stream; /* set by a streaming handler (SSE); the server owns it then */
 };
 

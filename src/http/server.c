@@ -140,8 +140,10 @@ static bool ip_is_trusted(const struct config *cfg, const char *ip)
     return false;
 }
 
-static void client_ip(struct server *s, struct MHD_Connection *c, char out[64])
+/* The address the request came from; *proxied when a trusted proxy relayed it. */
+static void client_ip(struct server *s, struct MHD_Connection *c, char out[64], bool *proxied)
 {
+    *proxied = false;
     snprintf(out, 64, "unknown");
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -155,6 +157,7 @@ static void client_ip(struct server *s, struct MHD_Connection *c, char out[64])
     }
     if (!ip_is_trusted(&s->app->cfg, out))
         return;
+    *proxied = true;
     const char *xff = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-For");
     if (!xff)
         return;
@@ -170,7 +173,8 @@ static void client_ip(struct server *s, struct MHD_Connection *c, char out[64])
         snprintf(out, 64, "%s", best);
 }
 
-static void add_security_headers(struct server *s, struct MHD_Response *resp, bool api)
+static void add_security_headers(struct server *s, struct MHD_Response *resp, bool api,
+                                 bool https)
 {
     MHD_add_response_header(resp, "Content-Security-Policy",
                             "default-src 'self'; script-src 'self'; style-src 'self'; "
@@ -184,7 +188,8 @@ static void add_security_headers(struct server *s, struct MHD_Response *resp, bo
     MHD_add_response_header(resp, "Cross-Origin-Resource-Policy", "same-origin");
     MHD_add_response_header(resp, "Permissions-Policy",
                             "camera=(self), geolocation=(self), microphone=()");
-    if (s->tls)
+    (void)s;
+    if (https)
         MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
     MHD_add_response_header(resp, "Cache-Control", api ? "no-store" : "no-cache");
 }
@@ -245,7 +250,7 @@ static enum MHD_Result queue_stream(struct server *s, struct MHD_Connection *c, 
     MHD_add_response_header(resp, "Content-Type", "text/event-stream; charset=utf-8");
     MHD_add_response_header(resp, "X-Accel-Buffering", "no");
     MHD_add_response_header(resp, "X-Request-Id", r->request_id);
-    add_security_headers(s, resp, true);
+    add_security_headers(s, resp, true, r->https);
     enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_OK, resp);
     MHD_destroy_response(resp);
     return ret;
@@ -269,7 +274,7 @@ static enum MHD_Result queue(struct server *s, struct MHD_Connection *c, struct 
     if (r->resp_type)
         MHD_add_response_header(resp, "Content-Type", r->resp_type);
     MHD_add_response_header(resp, "X-Request-Id", r->request_id);
-    add_security_headers(s, resp, r->is_api);
+    add_security_headers(s, resp, r->is_api, r->https);
     for (size_t i = 0; i < r->n_resp_headers; i++)
         MHD_add_response_header(resp, r->resp_headers[i].name, r->resp_headers[i].value);
     enum MHD_Result ret = MHD_queue_response(c, (unsigned)r->status, resp);
@@ -311,7 +316,10 @@ static struct req *req_new(struct server *s, struct MHD_Connection *c, const cha
     r->path = xstrdup(url);
     r->started_us = clock_mono_us();
     rand_token(r->request_id, sizeof r->request_id, 12);
-    client_ip(s, c, r->ip);
+    bool proxied = false;
+    client_ip(s, c, r->ip, &proxied);
+    const char *proto = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-Proto");
+    r->https = s->tls || (proxied && proto && str_ieq(proto, "https"));
     r->ctx.app = s->app;
     r->ctx.ip = r->ip;
     r->ctx.request_id = r->request_id;
