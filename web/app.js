@@ -13,16 +13,22 @@ import * as assistantsView from './views/assistants.js';
 import * as usersView from './views/users.js';
 import * as auditView from './views/audit.js';
 import * as accountView from './views/account.js';
+import * as householdView from './views/household.js';
+import * as inboxView from './views/inbox.js';
+import * as lookupView from './views/lookup.js';
 
 const VIEWS = {
   home: homeView, village: villageView, areas: areasView, assistants: assistantsView,
-  users: usersView, audit: auditView, account: accountView,
+  users: usersView, audit: auditView, account: accountView, hb: householdView, inbox: inboxView,
 };
+
+// Pages anyone may open, signed in or not.
+const PUBLIC = { lookup: lookupView };
 
 // [route, label key, icon]
 const NAVS = {
-  assistant: [['home', 'nav.home', 'home'], ['village', 'nav.village', 'village'], ['account', 'nav.account', 'account']],
-  desk: [['home', 'nav.home', 'home'], ['areas', 'nav.areas', 'areas'], ['assistants', 'nav.assistants', 'people'], ['account', 'nav.account.desk', 'lock']],
+  assistant: [['home', 'nav.home', 'home'], ['hb', 'nav.hb', 'form'], ['inbox', 'nav.inbox', 'bell'], ['village', 'nav.village', 'village'], ['account', 'nav.account', 'account']],
+  desk: [['home', 'nav.home', 'home'], ['hb', 'nav.hb.read', 'household'], ['areas', 'nav.areas', 'areas'], ['assistants', 'nav.assistants', 'people'], ['account', 'nav.account.desk', 'lock']],
   admin: [['users', 'nav.users', 'users'], ['areas', 'nav.areas', 'areas'], ['account', 'nav.account.desk', 'lock']],
   auditor: [['audit', 'nav.audit', 'audit'], ['account', 'nav.account.desk', 'lock']],
 };
@@ -31,7 +37,27 @@ function navFor(role) {
   if (role === 'assistant') return NAVS.assistant;
   if (role === 'admin') return NAVS.admin;
   if (role === 'auditor') return NAVS.auditor;
+  if (role === 'clerk' || role === 'reviewer') return NAVS.desk.map((n) => (n[0] === 'hb' ? ['hb', 'nav.hb.desk', 'household'] : n));
   return NAVS.desk;
+}
+
+// Roles with an inbox: reachable from the tab bar (assistant) or the header bell (desk roles), but not a sidebar entry.
+const INBOX_ROLES = new Set(['assistant', 'officer', 'clerk', 'reviewer', 'station_chief', 'bureau', 'township']);
+let unread = 0;
+
+function badgeText(n) { return n > 99 ? '99+' : String(n); }
+
+// Fetches the unread count and updates every badge on the page (tab bar, header bell).
+async function refreshBadge() {
+  if (!session.user || !INBOX_ROLES.has(session.user.role)) return;
+  try { unread = await inboxView.unreadCount(); } catch (_) { return; }
+  for (const b of document.querySelectorAll('.badge-unread')) {
+    b.textContent = unread ? badgeText(unread) : '';
+    b.hidden = !unread;
+  }
+  for (const a of document.querySelectorAll('[data-inbox-link]')) {
+    a.setAttribute('aria-label', unread ? `${t('nav.inbox')} (${t('inbox.unread', { n: unread })})` : t('nav.inbox'));
+  }
 }
 
 const root = document.getElementById('app');
@@ -96,6 +122,9 @@ function header(phone) {
         h('span', { class: 'brand-name' }, t('app.name')),
         phone ? null : h('span', { class: 'brand-sub' }, t('app.subtitle')))),
     h('div', { class: 'topbar-right' },
+      !phone && INBOX_ROLES.has(u.role) ? h('a', { class: 'btn-inbox', href: '#/inbox', 'data-inbox-link': '', 'aria-label': t('nav.inbox'), title: t('nav.inbox') },
+        h('span', { class: 'icon', svg: icons.bell }),
+        h('span', { class: 'badge badge-unread', hidden: !unread }, badgeText(unread))) : null,
       h('div', { class: 'user-chip', 'aria-label': `${t('header.user')}: ${u.name} ${roleLabel(u.role)}` },
         h('span', { class: 'user-name' }, u.name),
         h('span', { class: 'user-role' }, roleLabel(u.role))),
@@ -108,15 +137,24 @@ function header(phone) {
 function navList(nav, active, cls) {
   return h('nav', { class: cls, 'aria-label': t('nav.main') },
     h('ul', null, nav.map(([name, key, icon]) => h('li', null,
-      h('a', { href: `#/${name}`, class: name === active ? 'active' : '', 'aria-current': name === active ? 'page' : null },
-        h('span', { class: 'icon', svg: icons[icon] }),
-        h('span', { class: 'nav-label' }, t(key)))))));
+      h('a', {
+        href: `#/${name}`, class: name === active ? 'active' : '', 'aria-current': name === active ? 'page' : null,
+        'data-inbox-link': name === 'inbox' ? '' : null,
+      },
+      h('span', { class: 'icon', svg: icons[icon] }, name === 'inbox' ? h('span', { class: 'badge badge-unread', hidden: !unread }, badgeText(unread)) : null),
+      h('span', { class: 'nav-label' }, t(key)))))));
 }
 
 async function route() {
   applyLang();
   renderBanner();
   const name = currentRoute();
+  if (PUBLIC[name]) {
+    clear(root);
+    root.className = 'layout-public';
+    try { await PUBLIC[name].render(root, { langButton, user: session.user }); } catch (err) { const box = errorBox(); root.append(box); showError(box, err); }
+    return;
+  }
   if (!session.user) {
     if (name !== 'login') { history.replaceState(null, '', '#/login'); }
     const notice = loginNotice;
@@ -126,6 +164,7 @@ async function route() {
   }
   const nav = navFor(session.user.role);
   const allowed = nav.map((n) => n[0]);
+  if (INBOX_ROLES.has(session.user.role) && !allowed.includes('inbox')) allowed.push('inbox');
   if (!allowed.includes(name)) { location.replace(`#/${allowed[0]}`); return; }
   const phone = session.user.role === 'assistant';
   const main = h('main', { id: 'main', class: 'main' });
@@ -136,7 +175,8 @@ async function route() {
   } else {
     root.append(header(false), h('div', { class: 'shell' }, navList(nav, name, 'sidebar'), main));
   }
-  const ctx = { user: session.user, navigate, logout, phone };
+  const ctx = { user: session.user, navigate, logout, phone, refreshBadge };
+  refreshBadge();
   try {
     await VIEWS[name].render(main, ctx);
   } catch (err) {

@@ -1,5 +1,6 @@
 // Every user-visible string of the web client, in Simplified Chinese (first) and English.
 // t('key', {name: value}) replaces {name} in the text.
+import { zh as hbZh, en as hbEn } from './i18n-household.js';
 
 const zh = {
   'app.name': '村警',
@@ -478,6 +479,9 @@ const en = {
   'err.read_only': 'The system is under maintenance and read-only for now.',
   'err.invalid_field': 'Some of the input is not valid.',
 };
+
+Object.assign(zh, hbZh);
+Object.assign(en, hbEn);
 
 export const dictionaries = { zh, en };
 

@@ -33,7 +33,9 @@ async function renderAssistant(main, ctx) {
     hero, errors,
     h('h2', { class: 'section-title' }, t('home.tiles')),
     h('div', { class: 'tiles' },
-      tile('#/village', icons.village, t('home.tile.village'), t('home.tile.village.desc'), 'tile-blue'),
+      tile('#/hb/new', icons.form, t('home.tile.hb'), t('home.tile.hb.desc'), 'tile-blue tile-hb'),
+      tile('#/hb', icons.household, t('home.tile.mine'), t('home.tile.mine.desc'), 'tile-amber'),
+      tile('#/village', icons.village, t('home.tile.village'), t('home.tile.village.desc'), 'tile-green'),
       tile('#/account', icons.lock, t('home.tile.account'), t('home.tile.account.desc'), 'tile-teal')));
   try {
     const v = await myVillage();

@@ -108,7 +108,7 @@ export function renderLogin(root, { notice, langButton, onLoggedIn }) {
         h('div', { class: 'login-card' },
           h('h1', { class: 'login-title', id: 'login-title' }, t('login.title')),
           form)),
-      h('footer', { class: 'login-foot' }, t('app.footer'))));
+      h('footer', { class: 'login-foot' }, h('p', null, h('a', { href: '#/lookup', class: 'login-lookup' }, t('lookup.title'))), h('p', null, t('app.footer')))));
 
   if (notice) {
     if (notice.err) showError(errors, notice.err);
