@@ -18,6 +18,14 @@
 #include "store/tx.h"
 #include "core/xalloc.h"
 
+/* "2026年11月28日 22:50" in the configured zone. */
+static void time_local_text(int64_t t, char *out, size_t n)
+{
+    char iso[TIME_ISO_LEN];
+    time_iso(t, iso);
+    snprintf(out, n, "%.4s年%.2s月%.2s日 %.5s", iso, iso + 5, iso + 8, iso + 11);
+}
+
 static void esc(struct buf *b, const char *s)
 {
     for (; s && *s; s++) {
@@ -103,9 +111,9 @@ static enum err receipt_fn(struct tx *tx, void *argv)
     if (e == ERR_OK) {
         struct buf b;
         buf_init(&b, 512 * 1024);
-        char created[TIME_ISO_LEN], due[TIME_ISO_LEN];
-        time_iso(app.created_at, created);
-        time_iso(app.due_at, due);
+        char created[32], due[32];
+        time_local_text(app.created_at, created, sizeof created);
+        time_local_text(app.due_at, due, sizeof due);
         buf_puts(&b, "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
                      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
                      "<title>户籍业务受理回执</title>"
