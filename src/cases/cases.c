@@ -983,8 +983,9 @@ static enum err bulletin_check(struct tx *tx, struct ctx *ctx, const char *id, b
         if (!role_can(ctx->who->role, RES_BULLETINS, RIGHT_C) ||
             strcmp(b.created_by, ctx->who->user_id) != 0)
             e = forbidden(ctx, "add photos to this bulletin");
-        else if (strcmp(kind, "photo") != 0 && strcmp(kind, "document") != 0)
-            e = err_set(&ctx->err, ERR_INVALID, "kind", "photo or document");
+        else if (strcmp(kind, "photo") != 0 && strcmp(kind, "document") != 0 &&
+                 strcmp(kind, "agreement") != 0)
+            e = err_set(&ctx->err, ERR_INVALID, "kind", "photo, agreement or document");
     }
     json_decref(ids);
     json_decref(paths);
@@ -1003,8 +1004,9 @@ static enum err lead_check(struct tx *tx, struct ctx *ctx, const char *id, bool 
     if (e == ERR_OK && write) {
         if (strcmp(l.author_id, ctx->who->user_id) != 0)
             e = forbidden(ctx, "add photos to this lead");
-        else if (strcmp(kind, "photo") != 0 && strcmp(kind, "document") != 0)
-            e = err_set(&ctx->err, ERR_INVALID, "kind", "photo or document");
+        else if (strcmp(kind, "photo") != 0 && strcmp(kind, "document") != 0 &&
+                 strcmp(kind, "agreement") != 0)
+            e = err_set(&ctx->err, ERR_INVALID, "kind", "photo, agreement or document");
     }
     lead_row_release(&l);
     return e;

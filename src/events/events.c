@@ -42,9 +42,11 @@ struct events_sub {
     pthread_mutex_t mu;
     struct buf out;
     int64_t last_id;
-    bool idle;   /* the connection waits for a wake */
-    bool closed; /* the stream must end */
-    bool dead;   /* the connection is gone */
+    uint64_t last_key; /* hash of the last event's kind, object and data: an event
+                          written once per target area reaches a subscriber once */
+    bool idle;         /* the connection waits for a wake */
+    bool closed;       /* the stream must end */
+    bool dead;         /* the connection is gone */
     events_wake_fn wake;
     void *wake_cls;
     int64_t checked_at;
@@ -98,12 +100,27 @@ static void sub_unref(struct events_sub *s)
     free(s);
 }
 
+/* FNV-1a over the event's kind, object and data (not its id or audience). */
+static uint64_t event_key(const struct event_row *e)
+{
+    uint64_t h = 1469598103934665603ULL;
+    const char *parts[] = {e->kind, "\x1f", e->object_id, "\x1f", e->data ? e->data : ""};
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
+        for (const unsigned char *p = (const unsigned char *)parts[i]; *p; p++)
+            h = (h ^ *p) * 1099511628211ULL;
+    return h;
+}
+
 /* Appends an event to s (under s->mu). False when the buffer overflowed. */
 static bool sub_append(struct events_sub *s, const struct event_row *e)
 {
     if (e->id <= s->last_id)
         return true;
     s->last_id = e->id;
+    uint64_t key = event_key(e);
+    if (key == s->last_key)
+        return true;
+    s->last_key = key;
     return buf_printf(&s->out, "id: %lld\nevent: %s\ndata: %s\n\n", (long long)e->id, e->kind,
                       e->data);
 }

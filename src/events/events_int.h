@@ -11,6 +11,7 @@ struct event_row {
     struct events_audience aud;
     char user_id[RAND_ID_LEN + 1];
     char area_path[256];
+    char object_id[RAND_ID_LEN + 1];
     char *data; /* owned JSON text */
 };
 

@@ -59,9 +59,9 @@ void event_row_release(struct event_row *e)
 
 enum err events_repo_since(struct tx *tx, int64_t after, int max, struct event_row *out, int *n)
 {
-    struct db_stmt *s =
-        db_prepare(tx_conn(tx), "SELECT id, kind, user_id, area_path, direction, roles, data "
-                                "FROM events WHERE id > $1 ORDER BY id LIMIT $2");
+    struct db_stmt *s = db_prepare(
+        tx_conn(tx), "SELECT id, kind, user_id, area_path, direction, roles, data, object_id "
+                     "FROM events WHERE id > $1 ORDER BY id LIMIT $2");
     if (!s)
         return ERR_INTERNAL;
     db_bind_int64(s, 1, after);
@@ -84,6 +84,8 @@ enum err events_repo_since(struct tx *tx, int64_t after, int max, struct event_r
         e->aud.area_path = e->area_path;
         e->aud.roles = (unsigned)db_col_int64(s, 5);
         e->data = xstrdup(db_col_text(s, 6) ? db_col_text(s, 6) : "{}");
+        snprintf(e->object_id, sizeof e->object_id, "%s",
+                 db_col_text(s, 7) ? db_col_text(s, 7) : "");
         (*n)++;
     }
     enum err e = st == DB_FAIL ? db_stmt_err(s) : ERR_OK;

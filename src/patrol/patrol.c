@@ -133,7 +133,15 @@ static enum err team_fn(struct tx *tx, void *argv)
         return e == ERR_OK ? team_json(tx, &t, &a->out) : e;
     }
     bool visible = false;
-    if ((e = station_visible(tx, &ctx->who->scope, a->station_id, &visible)) != ERR_OK)
+    char kind[16] = "";
+    e = patrol_repo_unit_kind(tx, a->station_id, kind);
+    if (e == ERR_OK && strcmp(kind, "station") != 0)
+        return not_found(ctx, "station", "station_id");
+    if (e == ERR_OK)
+        e = station_visible(tx, &ctx->who->scope, a->station_id, &visible);
+    if (e == ERR_NOT_FOUND)
+        return not_found(ctx, "station", "station_id");
+    if (e != ERR_OK)
         return e;
     struct area_row county_area;
     json_t *paths = json_array();
@@ -583,8 +591,16 @@ static enum err patrol_check(struct tx *tx, struct ctx *ctx, const char *id, boo
         return e;
     if (!role_can(ctx->who->role, RES_PATROLS, write ? RIGHT_C : RIGHT_R))
         return forbidden(ctx, write ? "add photos to patrols" : "read patrols");
-    if (write && strcmp(kind, "photo") != 0 && strcmp(kind, "document") != 0)
-        return err_set(&ctx->err, ERR_INVALID, "kind", "photo or document");
+    if (write && ctx->who->role == ROLE_ASSISTANT) {
+        bool member = false;
+        if ((e = patrol_repo_is_member(tx, id, ctx->who->user_id, &member)) != ERR_OK)
+            return e;
+        if (!member)
+            return forbidden(ctx, "add photos to another team's patrol");
+    }
+    if (write && strcmp(kind, "photo") != 0 && strcmp(kind, "document") != 0 &&
+        strcmp(kind, "agreement") != 0)
+        return err_set(&ctx->err, ERR_INVALID, "kind", "photo, agreement or document");
     return ERR_OK;
 }
 

@@ -24,6 +24,11 @@ enum err patrol_repo_team_get(struct tx *tx, const char *id, struct team_row *t)
 enum err patrol_repo_members(struct tx *tx, const char *team_id, json_t *out);
 /* Paths of the station's jurisdiction. */
 enum err patrol_repo_unit_paths(struct tx *tx, const char *unit_id, json_t *paths);
+/* The kind of a unit ("station", ...); ERR_NOT_FOUND when absent. */
+enum err patrol_repo_unit_kind(struct tx *tx, const char *unit_id, char kind[16]);
+/* Whether user_id is a member of the team of patrol_id. */
+enum err patrol_repo_is_member(struct tx *tx, const char *patrol_id, const char *user_id,
+                               bool *member);
 /* Every team id (teams are few per county). */
 enum err patrol_repo_team_ids(struct tx *tx, json_t *ids);
 enum err patrol_repo_insert(struct tx *tx, const char *id, const char *county, const char *team,

@@ -310,3 +310,34 @@ enum err patrol_repo_coverage(struct tx *tx, const struct scope *sc, int64_t fro
     db_finish(s);
     return e;
 }
+
+enum err patrol_repo_unit_kind(struct tx *tx, const char *unit_id, char kind[16])
+{
+    struct db_stmt *s = db_prepare(tx_conn(tx), "SELECT kind FROM units WHERE id = $1");
+    if (!s)
+        return ERR_INTERNAL;
+    db_bind_text(s, 1, unit_id);
+    enum db_step st = db_step(s);
+    enum err e = st == DB_ROW ? ERR_OK : st == DB_DONE ? ERR_NOT_FOUND : db_stmt_err(s);
+    if (st == DB_ROW)
+        snprintf(kind, 16, "%s", db_col_text(s, 0));
+    db_finish(s);
+    return e;
+}
+
+enum err patrol_repo_is_member(struct tx *tx, const char *patrol_id, const char *user_id,
+                               bool *member)
+{
+    struct db_stmt *s = db_prepare(tx_conn(tx), "SELECT 1 FROM patrols p JOIN patrol_members m "
+                                                "ON m.team_id = p.team_id WHERE p.id = $1 AND "
+                                                "m.user_id = $2");
+    if (!s)
+        return ERR_INTERNAL;
+    db_bind_text(s, 1, patrol_id);
+    db_bind_text(s, 2, user_id);
+    enum db_step st = db_step(s);
+    *member = st == DB_ROW;
+    enum err e = st == DB_FAIL ? db_stmt_err(s) : ERR_OK;
+    db_finish(s);
+    return e;
+}
