@@ -32,6 +32,7 @@ test:
 	@$(MAKE) --no-print-directory asan
 	@cd build-asan && ctest --output-on-failure -j$(JOBS) --timeout 600
 
+# BENCH_QUICK=1 (~3 min), BENCH_RUNS, BENCH_DURATION, BENCH_PG=0, BENCH_CITY=1: see bench/README.md
 bench: build
 	@bench/run.sh
 

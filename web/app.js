@@ -16,10 +16,19 @@ import * as accountView from './views/account.js';
 import * as householdView from './views/household.js';
 import * as inboxView from './views/inbox.js';
 import * as lookupView from './views/lookup.js';
+import * as casesView from './views/cases.js';
+import * as bulletinsView from './views/bulletins.js';
+import * as leadsView from './views/leads.js';
+import * as patrolsView from './views/patrols.js';
+import { policeIcons } from './icons-police.js';
+import { startLive, stopLive, subscribe as subscribeLive } from './live.js';
+
+Object.assign(icons, policeIcons);
 
 const VIEWS = {
   home: homeView, village: villageView, areas: areasView, assistants: assistantsView,
   users: usersView, audit: auditView, account: accountView, hb: householdView, inbox: inboxView,
+  cases: casesView, bulletins: bulletinsView, leads: leadsView, patrols: patrolsView,
 };
 
 // Pages anyone may open, signed in or not.
@@ -33,7 +42,27 @@ const NAVS = {
   auditor: [['audit', 'nav.audit', 'audit'], ['account', 'nav.account.desk', 'lock']],
 };
 
-function navFor(role) {
+// Police pages (cases, bulletins, patrols), inserted after 户籍. 我的线索 (leads) is reached from the bulletin feed.
+const POLICE_NAV = {
+  assistant: [['bulletins', 'nav.bulletins', 'bulletin'], ['patrols', 'nav.patrols', 'patrol']],
+  officer: [['cases', 'nav.cases', 'case'], ['bulletins', 'nav.bulletins.desk', 'bulletin'], ['patrols', 'nav.patrols.desk', 'patrol']],
+  township: [['patrols', 'nav.patrols.desk', 'patrol']],
+};
+POLICE_NAV.station_chief = POLICE_NAV.officer;
+POLICE_NAV.bureau = POLICE_NAV.officer;
+const EXTRA_ROUTES = { assistant: ['leads'] };
+
+function withPolice(role, nav) {
+  const extra = POLICE_NAV[role];
+  if (!extra) return nav;
+  const at = nav.findIndex((n) => n[0] === 'hb');
+  const i = at >= 0 ? at + 1 : 1;
+  return [...nav.slice(0, i), ...extra, ...nav.slice(i)];
+}
+
+function navFor(role) { return withPolice(role, baseNavFor(role)); }
+
+function baseNavFor(role) {
   if (role === 'assistant') return NAVS.assistant;
   if (role === 'admin') return NAVS.admin;
   if (role === 'auditor') return NAVS.auditor;
@@ -93,6 +122,7 @@ export async function logout() {
 }
 
 function endSession(notice) {
+  stopLive();
   session.user = null;
   resetCaches();
   setCsrf(null);
@@ -103,6 +133,9 @@ function endSession(notice) {
 setUnauthenticatedHandler(() => {
   if (session.user) endSession({ kind: 'error', key: 'login.expired' });
 });
+
+// A live inbox item or application change updates the unread badges at once.
+subscribeLive('inbox', () => refreshBadge());
 
 function onLoggedIn(data) {
   session.user = data.user;
@@ -165,6 +198,7 @@ async function route() {
   const nav = navFor(session.user.role);
   const allowed = nav.map((n) => n[0]);
   if (INBOX_ROLES.has(session.user.role) && !allowed.includes('inbox')) allowed.push('inbox');
+  for (const r of EXTRA_ROUTES[session.user.role] || []) if (!allowed.includes(r)) allowed.push(r);
   if (!allowed.includes(name)) { location.replace(`#/${allowed[0]}`); return; }
   const phone = session.user.role === 'assistant';
   const main = h('main', { id: 'main', class: 'main' });
@@ -177,6 +211,7 @@ async function route() {
   }
   const ctx = { user: session.user, navigate, logout, phone, refreshBadge };
   refreshBadge();
+  startLive(session.user);
   try {
     await VIEWS[name].render(main, ctx);
   } catch (err) {

@@ -1,6 +1,7 @@
 // Every user-visible string of the web client, in Simplified Chinese (first) and English.
 // t('key', {name: value}) replaces {name} in the text.
 import { zh as hbZh, en as hbEn } from './i18n-household.js';
+import { zh as policeZh, en as policeEn } from './i18n-police.js';
 
 const zh = {
   'app.name': '村警',
@@ -482,6 +483,8 @@ const en = {
 
 Object.assign(zh, hbZh);
 Object.assign(en, hbEn);
+Object.assign(zh, policeZh);
+Object.assign(en, policeEn);
 
 export const dictionaries = { zh, en };
 

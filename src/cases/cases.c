@@ -694,8 +694,21 @@ static enum err bulletin_get_fn(struct tx *tx, void *argv)
                                leads, &more);
         size_t i;
         json_t *it;
-        json_array_foreach(leads, i, it) json_object_del(it, "_key");
+        json_array_foreach(leads, i, it)
+        {
+            json_object_del(it, "_key");
+            json_t *att = json_array();
+            if (e == ERR_OK)
+                e = attach_list(tx, "lead", json_string_value(json_object_get(it, "id")), att);
+            json_object_set_new(it, "attachments", att);
+        }
         json_object_set_new(a->out, "leads", leads);
+        struct principal author;
+        memset(&author, 0, sizeof author);
+        scope_init(&author.scope);
+        if (e == ERR_OK && session_load_principal(tx, b.created_by, &author) == ERR_OK)
+            json_object_set_new(a->out, "created_by_name", json_string(author.name));
+        scope_release(&author.scope);
         json_t *allowed = json_array();
         if (b.expires_at > clock_now() && role_can(ctx->who->role, RES_LEADS, RIGHT_C))
             json_array_append_new(allowed, json_string("lead"));

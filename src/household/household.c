@@ -45,7 +45,7 @@ static enum err forbidden(struct ctx *ctx, const char *what)
     return err_set(&ctx->err, ERR_FORBIDDEN, NULL, "your role may not %s", what);
 }
 
-static void id_hmac(const struct keys *k, const char *id, char out[65])
+void household_id_hmac(const struct keys *k, const char *id, char out[65])
 {
     unsigned char mac[crypto_auth_hmacsha256_BYTES];
     crypto_auth_hmacsha256_state st;
@@ -403,7 +403,7 @@ static enum err set_applicant(struct ctx *ctx, struct hh_app *app, const char *n
     snprintf(app->applicant_name, sizeof app->applicant_name, "%s", name);
     free(app->id_sealed);
     app->id_sealed = keys_seal(&ctx->app->keys, id, strlen(id));
-    id_hmac(&ctx->app->keys, id, app->id_hmac);
+    household_id_hmac(&ctx->app->keys, id, app->id_hmac);
     idnum_mask(id, app->id_masked, sizeof app->id_masked);
     snprintf(app->id_last4, sizeof app->id_last4, "%s", id + 14);
     free(app->phone_sealed);
@@ -875,6 +875,9 @@ enum err household_list(struct ctx *ctx, const struct hh_query *q, json_t **item
     f->village_id = q->village_id;
     f->business_type = q->business_type;
     f->overdue = q->overdue;
+    /* An assistant's scope is one village: name it, so the index does the work. */
+    if (!f->village_id && ctx->who->role == ROLE_ASSISTANT && ctx->who->scope.n == 1)
+        f->village_id = ctx->who->scope.area_ids[0];
     f->sort_due = q->sort_due;
     f->now = clock_now();
     f->limit = q->limit;
@@ -895,7 +898,7 @@ enum err household_list(struct ctx *ctx, const struct hh_query *q, json_t **item
         char id[IDNUM_SIZE];
         struct errinfo ignore;
         if (idnum_validate(q->q, id, clock_now(), &ignore) == ERR_OK) {
-            id_hmac(&ctx->app->keys, id, hmac);
+            household_id_hmac(&ctx->app->keys, id, hmac);
             f->q_id_hmac = hmac;
         }
     }

@@ -91,6 +91,12 @@ enum err household_public_lookup(struct ctx *ctx, const char *number, const char
 /* The receipt page (HTML) of an application; *html owned by the caller. */
 enum err household_receipt(struct ctx *ctx, const char *id, const char *lookup_base, char **html);
 
+/*
+ * The keyed hash that finds the same person without decrypting ID numbers
+ * (HMAC-SHA-256 with the data key); out: 64 hex characters and a NUL.
+ */
+void household_id_hmac(const struct keys *k, const char *id_number, char out[65]);
+
 /* The attachment owner description of household applications (for src/attach). */
 struct attach_owner;
 extern const struct attach_owner household_attach_owner;

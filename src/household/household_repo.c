@@ -435,49 +435,98 @@ enum err hh_repo_history_json(struct tx *tx, const char *app_id, json_t *out)
     return e;
 }
 
+/* Appends " AND " + cond to sql. */
+static void and (char *sql, size_t n, const char *cond)
+{
+    size_t used = strlen(sql);
+    snprintf(sql + used, n - used, " AND %s", cond);
+}
+
 enum err hh_repo_list(struct tx *tx, const struct hh_list_filter *f, json_t *items, bool *more)
 {
+    /*
+     * Only the filters given become conditions, each a plain comparison, so
+     * that SQLite walks the (village_id, created_at) index newest first and
+     * stops after one page instead of sorting the village's rows. Values are
+     * always bound; only the shape of the statement varies.
+     */
     char sql[4096] =
         "SELECT h.id, h.number, h.business_type, t.name, h.village_id, v.name, h.status, "
         "h.applicant_name, h.applicant_id_masked, h.due_at, h.created_at, h.updated_at, "
         "h.version, h.submitted_at FROM household_applications h "
         "JOIN areas v ON v.id = h.village_id "
-        "JOIN household_types t ON t.code = h.business_type WHERE "
-        "($1 = '' OR h.status = $1) AND ($2 = '' OR h.village_id = $2) "
-        "AND ($3 = '' OR h.business_type = $3) "
-        "AND ($4 = 0 OR (h.due_at IS NOT NULL AND h.due_at < $5 "
-        "AND h.status NOT IN ('completed', 'rejected'))) "
-        "AND ($6 = '' OR h.number = $6 OR h.applicant_name LIKE $7 ESCAPE '\\' "
-        "OR h.applicant_id_hmac = $8) ";
+        "JOIN household_types t ON t.code = h.business_type WHERE 1 = 1";
+    const char *text[96]; /* 9 filters, up to 64 scope roots, the limit */
+    int64_t ints[96];
+    bool is_text[96];
+    int np = 0;
+    char cond[256];
+#define PARAM_TEXT(v) (is_text[np] = true, text[np] = (v), ++np)
+#define PARAM_INT(v) (is_text[np] = false, ints[np] = (v), ++np)
+    if (f->status && *f->status) {
+        snprintf(cond, sizeof cond, "h.status = $%d", PARAM_TEXT(f->status));
+        and(sql, sizeof sql, cond);
+    }
+    if (f->village_id && *f->village_id) {
+        snprintf(cond, sizeof cond, "h.village_id = $%d", PARAM_TEXT(f->village_id));
+        and(sql, sizeof sql, cond);
+    }
+    if (f->business_type && *f->business_type) {
+        snprintf(cond, sizeof cond, "h.business_type = $%d", PARAM_TEXT(f->business_type));
+        and(sql, sizeof sql, cond);
+    }
+    if (f->overdue) {
+        snprintf(cond, sizeof cond,
+                 "h.due_at IS NOT NULL AND h.due_at < $%d AND h.status NOT IN ('completed', "
+                 "'rejected')",
+                 PARAM_INT(f->now));
+        and(sql, sizeof sql, cond);
+    }
+    if (f->q_number && *f->q_number) {
+        int a1 = PARAM_TEXT(f->q_number);
+        int a2 = PARAM_TEXT(f->q_name_like);
+        int a3 = PARAM_TEXT(f->q_id_hmac ? f->q_id_hmac : "");
+        snprintf(cond, sizeof cond,
+                 "(h.number = $%d OR h.applicant_name LIKE $%d ESCAPE '\\' OR "
+                 "h.applicant_id_hmac = $%d)",
+                 a1, a2, a3);
+        and(sql, sizeof sql, cond);
+    }
+    if (f->cursor_key) {
+        int k1 = PARAM_INT(f->cursor_key);
+        int k2 = PARAM_TEXT(f->cursor_id ? f->cursor_id : "");
+        if (f->sort_due)
+            snprintf(cond, sizeof cond,
+                     "(COALESCE(h.due_at, 9000000000000) > $%d OR "
+                     "(COALESCE(h.due_at, 9000000000000) = $%d AND h.id > $%d))",
+                     k1, k1, k2);
+        else
+            snprintf(cond, sizeof cond,
+                     "(h.created_at < $%d OR (h.created_at = $%d AND h.id < $%d))", k1, k1, k2);
+        and(sql, sizeof sql, cond);
+    }
     size_t used = strlen(sql);
-    if (f->sort_due)
-        snprintf(sql + used, sizeof sql - used,
-                 "AND ($9 = 0 OR COALESCE(h.due_at, 9000000000000) > $9 OR "
-                 "(COALESCE(h.due_at, 9000000000000) = $9 AND h.id > $10)) AND ");
-    else
-        snprintf(sql + used, sizeof sql - used,
-                 "AND ($9 = 0 OR h.created_at < $9 OR (h.created_at = $9 AND h.id < $10)) AND ");
-    size_t nscope = scope_sql(f->scope, "v.path", 12, sql, sizeof sql);
+    snprintf(sql + used, sizeof sql - used, " AND ");
+    size_t nscope = scope_sql(f->scope, "v.path", np + 1, sql, sizeof sql);
+    for (size_t i = 0; i < nscope; i++)
+        PARAM_TEXT(f->scope->paths[i]);
     used = strlen(sql);
-    snprintf(sql + used, sizeof sql - used, " ORDER BY %s LIMIT $11",
+    int lim = PARAM_INT(f->limit + 1);
+    snprintf(sql + used, sizeof sql - used, " ORDER BY %s LIMIT $%d",
              f->sort_due ? "COALESCE(h.due_at, 9000000000000), h.id"
-                         : "h.created_at DESC, h.id DESC");
+                         : "h.created_at DESC, h.id DESC",
+             lim);
+#undef PARAM_TEXT
+#undef PARAM_INT
     struct db_stmt *s = db_prepare(tx_conn(tx), sql);
     if (!s)
         return ERR_INTERNAL;
-    db_bind_text(s, 1, f->status ? f->status : "");
-    db_bind_text(s, 2, f->village_id ? f->village_id : "");
-    db_bind_text(s, 3, f->business_type ? f->business_type : "");
-    db_bind_int64(s, 4, f->overdue ? 1 : 0);
-    db_bind_int64(s, 5, f->now);
-    db_bind_text(s, 6, f->q_number ? f->q_number : "");
-    db_bind_text(s, 7, f->q_name_like ? f->q_name_like : "");
-    db_bind_text(s, 8, f->q_id_hmac ? f->q_id_hmac : "");
-    db_bind_int64(s, 9, f->cursor_key);
-    db_bind_text(s, 10, f->cursor_id ? f->cursor_id : "");
-    db_bind_int64(s, 11, f->limit + 1);
-    for (size_t i = 0; i < nscope; i++)
-        db_bind_text(s, 12 + (int)i, f->scope->paths[i]);
+    for (int i = 0; i < np; i++) {
+        if (is_text[i])
+            db_bind_text(s, i + 1, text[i]);
+        else
+            db_bind_int64(s, i + 1, ints[i]);
+    }
     enum db_step st;
     int n = 0;
     *more = false;

@@ -71,8 +71,9 @@ bool patrol_track_ok(json_t *track, char *why, size_t n)
         return false;
     }
     json_t *coords = json_object_get(track, "coordinates");
-    if (!json_is_array(coords) || json_array_size(coords) > PATROL_MAX_TRACK_POINTS) {
-        snprintf(why, n, "coordinates: an array of at most %d points", PATROL_MAX_TRACK_POINTS);
+    if (!json_is_array(coords) || json_array_size(coords) < 2 ||
+        json_array_size(coords) > PATROL_MAX_TRACK_POINTS) {
+        snprintf(why, n, "coordinates: an array of 2 to %d points", PATROL_MAX_TRACK_POINTS);
         return false;
     }
     size_t i;

@@ -239,4 +239,38 @@ bool texpect_error(const char *file, int line, const struct tresp *r, long statu
 bool texpect_status(const char *file, int line, const struct tresp *r, long status);
 #define EXPECT_STATUS(r, status) texpect_status(__FILE__, __LINE__, r, status)
 
+/* ---- Server-Sent Events --------------------------------------------------- */
+
+/*
+ * A GET /api/v1/events stream read by libcurl in a background thread: every
+ * byte received goes into a buffer; the stream ends after duration_ms, when
+ * the server closes it, or at tsse_close(). Lock-protected; poll it with
+ * tsse_wait().
+ */
+struct tsse;
+/*
+ * Opens the stream of token on s (last_event_id NULL: no Last-Event-ID
+ * header) and waits (5 s) for the response headers. Returns the stream (never
+ * NULL); tsse_status() tells what the server answered (0: nothing yet).
+ */
+struct tsse *tsse_open(struct tserver *s, const char *token, const char *last_event_id,
+                       long duration_ms);
+long tsse_status(struct tsse *e);
+/* Waits up to timeout_ms until the received text contains needle (e.g.
+ * "event: bulletin
+" or a record id); true when it does. */
+bool tsse_wait(struct tsse *e, const char *needle, long timeout_ms);
+/* Whether the received text contains needle now. */
+bool tsse_has(struct tsse *e, const char *needle);
+/* A copy of the received text (owned). */
+char *tsse_text(struct tsse *e);
+/*
+ * The events received so far, parsed: [{"id": "N", "event": "...", "data":
+ * parsed JSON or the raw string}] (comments and retry: lines skipped; only
+ * complete events, ended by a blank line). Owned.
+ */
+json_t *tsse_events(struct tsse *e);
+/* Stops the transfer, joins the thread, frees everything. NULL is fine. */
+void tsse_close(struct tsse *e);
+
 #endif

@@ -1,0 +1,1 @@
+-- nginx ceiling: GET of the 1 KB static JSON (the URL given to wrk).
