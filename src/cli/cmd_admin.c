@@ -11,6 +11,7 @@
 
 #include "audit/audit.h"
 #include "cli/cli.h"
+#include "dispute/dispute.h"
 #include "household/household.h"
 #include "store/db.h"
 #include "store/migrate.h"
@@ -84,7 +85,11 @@ int cmd_init(int argc, char **argv)
     ctx_init_cli(&ctx, &app);
     if (e == ERR_OK) {
         /* Reference data that later edits must not overwrite: loaded once. */
+        int more = 0;
         e = household_seed_types(&ctx, &seeded);
+        if (e == ERR_OK)
+            e = grassroots_seed(&ctx, &more);
+        seeded += more;
         if (e != ERR_OK)
             info = ctx.err;
     }
@@ -92,7 +97,7 @@ int cmd_init(int argc, char **argv)
     if (e != ERR_OK)
         return cli_fail(e, &info);
     if (seeded)
-        fprintf(stderr, "cunjing: loaded %d household business types\n", seeded);
+        fprintf(stderr, "cunjing: loaded %d reference rows (business types, categories)\n", seeded);
     if (from == to)
         fprintf(stderr, "cunjing: schema is current (version %d)\n", to);
     else

@@ -15,6 +15,7 @@
 #include "core/log.h"
 #include "http/server.h"
 #include "events/events.h"
+#include "notify/reminders.h"
 #include "notify/sms.h"
 #include "core/xalloc.h"
 
@@ -84,6 +85,8 @@ int cmd_serve(int argc, char **argv)
     }
     /* Text messages to applicants leave through the outbox. */
     struct sms_worker *sms = sms_worker_start(&app, &sms_log_sender, 1000);
+    /* Due follow-ups and key-person contacts reach the inboxes. */
+    struct reminders *reminders = reminders_start(&app);
     char host[128];
     snprintf(host, sizeof host, "%s", app.cfg.listen);
     char *colon = strrchr(host, ':');
@@ -107,6 +110,7 @@ int cmd_serve(int argc, char **argv)
     app.events = NULL;
     server_stop(srv);
     sms_worker_stop(sms);
+    reminders_stop(reminders);
     app_close(&app);
     log_info("stopped");
     return CLI_OK;

@@ -60,6 +60,8 @@ static const struct key keys[] = {
     S("time", "zone", zone),
     S("time", "workday_end", workday_end),
     S("time", "holidays_file", holidays_file),
+    I("disputes", "followup_days", followup_days),
+    I("reminders", "interval_seconds", reminders_interval_seconds),
     B("demo", "enabled", demo_enabled),
     I("db", "pool_size", pool_size),
     S("log", "level", log_level),
@@ -145,6 +147,8 @@ static void defaults(struct config *cfg)
     cfg->zone = xstrdup("Asia/Shanghai");
     cfg->workday_end = xstrdup("17:30");
     cfg->pool_size = 8;
+    cfg->followup_days = 30;
+    cfg->reminders_interval_seconds = 60;
     cfg->log_level = xstrdup("info");
 }
 

@@ -41,6 +41,10 @@ struct config {
     char *zone;
     char *workday_end;
     char *holidays_file;
+    /* [disputes] */
+    int followup_days; /* a resolved dispute is due a follow-up visit after this */
+    /* [reminders] */
+    int reminders_interval_seconds; /* how often due follow-ups and contacts are checked */
     /* [demo] */
     bool demo_enabled;
     /* [db] */

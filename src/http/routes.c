@@ -11,7 +11,10 @@
 #include "auth/auth_api.h"
 #include "auth/role.h"
 #include "cases/cases_api.h"
+#include "dispute/dispute_api.h"
 #include "events/events_api.h"
+#include "intel/intel_api.h"
+#include "visit/visit_api.h"
 #include "patrol/patrol_api.h"
 #include "household/household_api.h"
 #include "http/metrics.h"
@@ -33,6 +36,7 @@
 #define POLICE_READ (ROLE_BIT(ROLE_OFFICER) | ROLE_BIT(ROLE_STATION_CHIEF) | ROLE_BIT(ROLE_BUREAU))
 #define FIELD (POLICE_READ | ROLE_BIT(ROLE_ASSISTANT))
 #define PATROL (FIELD | ROLE_BIT(ROLE_TOWNSHIP))
+#define DISPUTES PATROL
 /* An upload: the file (10 MiB) and the multipart framing around it. */
 #define UPLOAD (10 * 1024 * 1024 + 64 * 1024)
 
@@ -117,6 +121,36 @@ const struct route routes[] = {
     {"POST", "/api/v1/leads/{id}/attachments", lead_api_attach, R_AUTH | R_MULTIPART, FIELD,
      UPLOAD},
     {"GET", "/api/v1/leads/{id}/attachments/{aid}", lead_api_attachment, R_AUTH, FIELD, 0},
+
+    {"GET", "/api/v1/dispute-categories", category_api_disputes, R_AUTH, ROLES_ALL & ~AUDITOR, 0},
+    {"GET", "/api/v1/intel-categories", category_api_intel, R_AUTH, ROLES_ALL & ~AUDITOR, 0},
+    {"GET", "/api/v1/key-person-categories", category_api_key_persons, R_AUTH, ROLES_ALL & ~AUDITOR,
+     0},
+
+    {"GET", "/api/v1/disputes", dispute_api_list, R_AUTH, DISPUTES, 0},
+    {"POST", "/api/v1/disputes", dispute_api_create, R_AUTH | R_JSON, DISPUTES, J},
+    {"GET", "/api/v1/disputes/{id}", dispute_api_get, R_AUTH, DISPUTES, 0},
+    {"POST", "/api/v1/disputes/{id}/sessions", dispute_api_session, R_AUTH | R_JSON, DISPUTES, J},
+    {"POST", "/api/v1/disputes/{id}/close", dispute_api_close, R_AUTH | R_JSON, DISPUTES, J},
+    {"POST", "/api/v1/disputes/{id}/followups", dispute_api_followup, R_AUTH | R_JSON, DISPUTES, J},
+    {"POST", "/api/v1/disputes/{id}/attachments", dispute_api_attach, R_AUTH | R_MULTIPART,
+     DISPUTES, UPLOAD},
+    {"GET", "/api/v1/disputes/{id}/attachments/{aid}", dispute_api_attachment, R_AUTH, DISPUTES, 0},
+
+    {"GET", "/api/v1/intel-reports", intel_api_list, R_AUTH, FIELD, 0},
+    {"POST", "/api/v1/intel-reports", intel_api_create, R_AUTH | R_JSON, FIELD, J},
+    {"GET", "/api/v1/intel-reports/{id}", intel_api_get, R_AUTH, FIELD, 0},
+    {"POST", "/api/v1/intel-reports/{id}/assess", intel_api_assess, R_AUTH | R_JSON, FIELD, SMALL},
+
+    {"GET", "/api/v1/activities", activity_api_list, R_AUTH, FIELD, 0},
+    {"POST", "/api/v1/activities", activity_api_create, R_AUTH | R_JSON, FIELD, J},
+    {"GET", "/api/v1/activities/{id}", activity_api_get, R_AUTH, FIELD, 0},
+    {"POST", "/api/v1/activities/{id}/attachments", activity_api_attach, R_AUTH | R_MULTIPART,
+     FIELD, UPLOAD},
+    {"GET", "/api/v1/activities/{id}/attachments/{aid}", activity_api_attachment, R_AUTH, FIELD, 0},
+    {"GET", "/api/v1/key-persons", key_person_api_list, R_AUTH, FIELD, 0},
+    {"POST", "/api/v1/key-persons", key_person_api_create, R_AUTH | R_JSON, FIELD, J},
+    {"GET", "/api/v1/key-persons/{id}", key_person_api_get, R_AUTH, FIELD, 0},
 
     {"GET", "/api/v1/patrol-teams", patrol_api_team_list, R_AUTH, PATROL, 0},
     {"POST", "/api/v1/patrol-teams", patrol_api_team_create, R_AUTH | R_JSON, PATROL, J},
