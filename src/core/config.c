@@ -62,6 +62,8 @@ static const struct key keys[] = {
     S("time", "holidays_file", holidays_file),
     I("disputes", "followup_days", followup_days),
     I("reminders", "interval_seconds", reminders_interval_seconds),
+    S("stats", "score_weights", score_weights),
+    I("stats", "score_min_records", score_min_records),
     B("demo", "enabled", demo_enabled),
     I("db", "pool_size", pool_size),
     S("log", "level", log_level),
@@ -149,6 +151,9 @@ static void defaults(struct config *cfg)
     cfg->pool_size = 8;
     cfg->followup_days = 30;
     cfg->reminders_interval_seconds = 60;
+    cfg->score_weights = xstrdup("disputes=2,resolved=1,intel=1,intel_valid=3,help_education=1,"
+                                 "visits=0.5,publicity=1,household=1,cases=5");
+    cfg->score_min_records = 5;
     cfg->log_level = xstrdup("info");
 }
 

@@ -45,6 +45,9 @@ struct config {
     int followup_days; /* a resolved dispute is due a follow-up visit after this */
     /* [reminders] */
     int reminders_interval_seconds; /* how often due follow-ups and contacts are checked */
+    /* [stats] */
+    char *score_weights;   /* "disputes=2,resolved=1,..." for the assistants' scorecard */
+    int score_min_records; /* fewer records than this: the score is marked low_volume */
     /* [demo] */
     bool demo_enabled;
     /* [db] */

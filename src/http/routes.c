@@ -14,6 +14,7 @@
 #include "dispute/dispute_api.h"
 #include "events/events_api.h"
 #include "intel/intel_api.h"
+#include "stats/stats_api.h"
 #include "visit/visit_api.h"
 #include "patrol/patrol_api.h"
 #include "household/household_api.h"
@@ -37,6 +38,7 @@
 #define FIELD (POLICE_READ | ROLE_BIT(ROLE_ASSISTANT))
 #define PATROL (FIELD | ROLE_BIT(ROLE_TOWNSHIP))
 #define DISPUTES PATROL
+#define STATS (PATROL | ROLE_BIT(ROLE_CLERK) | ROLE_BIT(ROLE_REVIEWER))
 /* An upload: the file (10 MiB) and the multipart framing around it. */
 #define UPLOAD (10 * 1024 * 1024 + 64 * 1024)
 
@@ -121,6 +123,10 @@ const struct route routes[] = {
     {"POST", "/api/v1/leads/{id}/attachments", lead_api_attach, R_AUTH | R_MULTIPART, FIELD,
      UPLOAD},
     {"GET", "/api/v1/leads/{id}/attachments/{aid}", lead_api_attachment, R_AUTH, FIELD, 0},
+
+    {"GET", "/api/v1/stats/summary", stats_api_summary, R_AUTH, STATS, 0},
+    {"GET", "/api/v1/stats/series", stats_api_series, R_AUTH, STATS, 0},
+    {"GET", "/api/v1/stats/assistants", stats_api_assistants, R_AUTH, STATS, 0},
 
     {"GET", "/api/v1/dispute-categories", category_api_disputes, R_AUTH, ROLES_ALL & ~AUDITOR, 0},
     {"GET", "/api/v1/intel-categories", category_api_intel, R_AUTH, ROLES_ALL & ~AUDITOR, 0},
