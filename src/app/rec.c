@@ -8,6 +8,7 @@
 
 #include "core/clock.h"
 #include "core/str.h"
+#include "store/tx.h"
 #include "core/xalloc.h"
 
 enum err rec_not_found(struct ctx *ctx, const char *what, const char *field)
@@ -67,4 +68,40 @@ bool rec_meets(const struct scope *sc, const char *path)
         if (str_starts_with(sc->paths[i], path))
             return true;
     return false;
+}
+
+struct list_arg {
+    struct ctx *ctx;
+    rec_page_fn page;
+    const void *query;
+    int64_t key;
+    char id[RAND_ID_LEN + 1];
+    json_t *items;
+    bool more;
+};
+
+static enum err list_fn(struct tx *tx, void *argv)
+{
+    struct list_arg *a = argv;
+    json_array_clear(a->items);
+    a->more = false;
+    return a->page(tx, a->ctx, a->query, a->key, a->id, a->items, &a->more);
+}
+
+enum err rec_list(struct ctx *ctx, rec_page_fn page, const void *query, const char *cursor,
+                  bool write, json_t **items, char **next)
+{
+    struct list_arg a = {.ctx = ctx, .page = page, .query = query, .items = json_array()};
+    if (!rec_cursor_parse(cursor, &a.key, a.id)) {
+        json_decref(a.items);
+        return err_set(&ctx->err, ERR_INVALID, "cursor", "bad cursor");
+    }
+    enum err e = tx_run(ctx->app->db, write, list_fn, &a);
+    if (e != ERR_OK) {
+        json_decref(a.items);
+        return e;
+    }
+    *next = rec_cursor_next(a.items, a.more);
+    *items = a.items;
+    return ERR_OK;
 }

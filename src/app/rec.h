@@ -27,4 +27,20 @@ char *rec_cursor_next(json_t *items, bool more);
 /* Whether an area (by path) meets the scope: inside it, or holding one of its roots. */
 bool rec_meets(const struct scope *sc, const char *path);
 
+struct tx;
+
+/*
+ * One page of a newest-first list, as the repositories produce it: items
+ * carry "_key" (the cursor key) and "id"; *more when another page follows.
+ */
+typedef enum err (*rec_page_fn)(struct tx *tx, struct ctx *ctx, const void *query, int64_t key,
+                                const char *id, json_t *items, bool *more);
+/*
+ * Runs page for the cursor in a read transaction (write: in a write one, for
+ * lists whose reading is audited) and hands back the items (new reference)
+ * and the next cursor (owned, NULL at the end). A bad cursor is 422.
+ */
+enum err rec_list(struct ctx *ctx, rec_page_fn page, const void *query, const char *cursor,
+                  bool write, json_t **items, char **next);
+
 #endif

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "app/idem.h"
+#include "app/rec.h"
 #include "attach/attach.h"
 #include "audit/audit.h"
 #include "auth/session.h"
@@ -27,69 +28,10 @@
 
 #define FUTURE_SLACK 300 /* seconds of clock skew tolerated on event dates */
 
-static enum err not_found(struct ctx *ctx, const char *what)
-{
-    ctx->denial = true;
-    return err_set(&ctx->err, ERR_NOT_FOUND, NULL, "no such %s", what);
-}
-
-static enum err forbidden(struct ctx *ctx, const char *what)
-{
-    ctx->denial = true;
-    return err_set(&ctx->err, ERR_FORBIDDEN, NULL, "your role may not %s", what);
-}
-
-static json_t *iso(int64_t t)
-{
-    if (!t)
-        return json_null();
-    char s[TIME_ISO_LEN];
-    time_iso(t, s);
-    return json_string(s);
-}
-
-/* Whether an area (by path) meets the scope: inside it, or holding one of its roots. */
-static bool meets(const struct scope *sc, const char *path)
-{
-    if (scope_has_path(sc, path))
-        return true;
-    for (size_t i = 0; i < sc->n; i++)
-        if (str_starts_with(sc->paths[i], path))
-            return true;
-    return false;
-}
-
 static const struct scope *who_scope(const struct ctx *ctx)
 {
     static const struct scope everything = {.everything = true};
     return ctx->who ? &ctx->who->scope : &everything;
-}
-
-static char *next_cursor(json_t *items, bool more)
-{
-    size_t n = json_array_size(items);
-    char *next = NULL;
-    if (more && n) {
-        json_t *last = json_array_get(items, n - 1);
-        next = xasprintf("%lld.%s", (long long)json_integer_value(json_object_get(last, "_key")),
-                         json_string_value(json_object_get(last, "id")));
-    }
-    size_t i;
-    json_t *it;
-    json_array_foreach(items, i, it) json_object_del(it, "_key");
-    return next;
-}
-
-static bool parse_cursor(const char *cursor, int64_t *key, char id[RAND_ID_LEN + 1])
-{
-    long long k = 0;
-    id[0] = '\0';
-    if (!cursor)
-        return true;
-    if (sscanf(cursor, "%lld.%26s", &k, id) != 2 || k <= 0)
-        return false;
-    *key = k;
-    return true;
 }
 
 /* --- cases -------------------------------------------------------------- */
@@ -106,13 +48,14 @@ static enum err case_json(struct tx *tx, struct ctx *ctx, const struct case_row 
     json_t *allowed = json_array();
     if (strcmp(c->status, "open") == 0 && ctx->who && role_can(ctx->who->role, RES_CASES, RIGHT_A))
         json_array_append_new(allowed, json_string("close"));
-    *out = json_pack(
-        "{ss ss ss ss ss ss so ss so so so so so so sI so}", "id", c->id, "kind", c->kind, "title",
-        c->title, "description", c->description ? c->description : "", "village_id", c->village_id,
-        "village_name", v->name, "occurred_at", iso(c->occurred_at), "status", c->status, "solved",
-        c->solved < 0 ? json_null() : json_boolean(c->solved), "closed_at", iso(c->closed_at),
-        "credited", credits, "bulletins", bulletins, "useful_lead_authors", useful, "allowed",
-        allowed, "version", (json_int_t)c->version, "created_at", iso(c->created_at));
+    *out = json_pack("{ss ss ss ss ss ss so ss so so so so so so sI so}", "id", c->id, "kind",
+                     c->kind, "title", c->title, "description",
+                     c->description ? c->description : "", "village_id", c->village_id,
+                     "village_name", v->name, "occurred_at", rec_time(c->occurred_at), "status",
+                     c->status, "solved", c->solved < 0 ? json_null() : json_boolean(c->solved),
+                     "closed_at", rec_time(c->closed_at), "credited", credits, "bulletins",
+                     bulletins, "useful_lead_authors", useful, "allowed", allowed, "version",
+                     (json_int_t)c->version, "created_at", rec_time(c->created_at));
     return e;
 }
 
@@ -143,7 +86,7 @@ static enum err insert_case(struct tx *tx, struct ctx *ctx, const struct case_in
     if (e != ERR_OK)
         return e;
     if (ctx->who && !role_can(ctx->who->role, RES_CASES, RIGHT_C))
-        return forbidden(ctx, "record cases");
+        return rec_forbidden(ctx, "record cases");
     if (strcmp(in->kind, "criminal") != 0 && strcmp(in->kind, "public_security") != 0)
         return err_set(&ctx->err, ERR_INVALID, "kind", "criminal or public_security");
     if (strcmp(v->level, "village") != 0 && strcmp(v->level, "community") != 0 &&
@@ -226,11 +169,11 @@ static enum err load_case(struct tx *tx, struct ctx *ctx, const char *id, struct
         e = org_area_by_id(tx, c->village_id, v);
     if (e == ERR_NOT_FOUND || (e == ERR_OK && !scope_has_path(who_scope(ctx), v->path))) {
         case_row_release(c);
-        return not_found(ctx, "case");
+        return rec_not_found(ctx, "case", NULL);
     }
     if (e == ERR_OK && !role_can(ctx->who->role, RES_CASES, RIGHT_R)) {
         case_row_release(c);
-        return forbidden(ctx, "read cases");
+        return rec_forbidden(ctx, "read cases");
     }
     return e;
 }
@@ -264,39 +207,17 @@ enum err case_get(struct ctx *ctx, const char *id, json_t **out)
     return e;
 }
 
-struct case_list_arg {
-    struct ctx *ctx;
-    const struct case_query *q;
-    int64_t key;
-    char id[RAND_ID_LEN + 1];
-    json_t *items;
-    bool more;
-};
-
-static enum err case_list_fn(struct tx *tx, void *argv)
+static enum err case_page(struct tx *tx, struct ctx *ctx, const void *query, int64_t key,
+                          const char *id, json_t *items, bool *more)
 {
-    struct case_list_arg *a = argv;
-    json_array_clear(a->items);
-    return case_repo_list(tx, who_scope(a->ctx), a->q, a->key, a->id, a->items, &a->more);
+    return case_repo_list(tx, who_scope(ctx), query, key, id, items, more);
 }
 
 enum err case_list(struct ctx *ctx, const struct case_query *q, json_t **items, char **next)
 {
     if (!role_can(ctx->who->role, RES_CASES, RIGHT_R))
-        return forbidden(ctx, "read cases");
-    struct case_list_arg a = {.ctx = ctx, .q = q, .items = json_array()};
-    if (!parse_cursor(q->cursor, &a.key, a.id)) {
-        json_decref(a.items);
-        return err_set(&ctx->err, ERR_INVALID, "cursor", "bad cursor");
-    }
-    enum err e = tx_run(ctx->app->db, false, case_list_fn, &a);
-    if (e != ERR_OK) {
-        json_decref(a.items);
-        return e;
-    }
-    *next = next_cursor(a.items, a.more);
-    *items = a.items;
-    return ERR_OK;
+        return rec_forbidden(ctx, "read cases");
+    return rec_list(ctx, case_page, q, q->cursor, false, items, next);
 }
 
 struct close_arg {
@@ -347,7 +268,7 @@ static enum err close_fn(struct tx *tx, void *argv)
         return e;
     json_t *useful = json_array();
     if (!role_can(ctx->who->role, RES_CASES, RIGHT_A)) {
-        e = forbidden(ctx, "close cases");
+        e = rec_forbidden(ctx, "close cases");
     } else if (strcmp(c.status, "open") != 0) {
         a->extra = json_pack("{s[]}", "allowed");
         e = err_set(&ctx->err, ERR_STATE, NULL, "the case is already closed");
@@ -504,21 +425,22 @@ static enum err bulletin_visible(struct tx *tx, struct ctx *ctx, const char *id,
 {
     enum err e = bulletin_repo_get(tx, id, b);
     if (e == ERR_NOT_FOUND)
-        return not_found(ctx, "bulletin");
+        return rec_not_found(ctx, "bulletin", NULL);
     if (e != ERR_OK)
         return e;
     e = bulletin_repo_areas(tx, id, area_ids, paths);
     bool visible = false;
     size_t i;
     json_t *p;
-    json_array_foreach(paths, i, p) if (meets(who_scope(ctx), json_string_value(p))) visible = true;
+    json_array_foreach(paths, i, p) if (rec_meets(who_scope(ctx), json_string_value(p))) visible =
+        true;
     if (e == ERR_OK && !visible) {
         bulletin_row_release(b);
-        return not_found(ctx, "bulletin");
+        return rec_not_found(ctx, "bulletin", NULL);
     }
     if (e == ERR_OK && !role_can(ctx->who->role, RES_BULLETINS, RIGHT_R)) {
         bulletin_row_release(b);
-        return forbidden(ctx, "read bulletins");
+        return rec_forbidden(ctx, "read bulletins");
     }
     return e;
 }
@@ -532,7 +454,7 @@ static enum err bulletin_json(struct tx *tx, struct ctx *ctx, const struct bulle
     *out = json_pack("{ss so ss ss sO so so sb so ss}", "id", b->id, "case_id",
                      b->case_id[0] ? json_string(b->case_id) : json_null(), "title", b->title,
                      "body", b->body ? b->body : "", "area_ids", area_ids, "expires_at",
-                     iso(b->expires_at), "created_at", iso(b->created_at), "active",
+                     rec_time(b->expires_at), "created_at", rec_time(b->created_at), "active",
                      b->expires_at > now, "attachments", att, "created_by", b->created_by);
     (void)ctx;
     return e;
@@ -588,7 +510,7 @@ static enum err bulletin_create_fn(struct tx *tx, void *argv)
         json_array_append_new(paths, json_string(ar.path));
     }
     if (!role_can(ctx->who->role, RES_BULLETINS, RIGHT_C)) {
-        e = forbidden(ctx, "send bulletins");
+        e = rec_forbidden(ctx, "send bulletins");
         goto out;
     }
     if (in->case_id) {
@@ -728,43 +650,26 @@ enum err bulletin_get(struct ctx *ctx, const char *id, json_t **out)
     return e;
 }
 
-struct bulletin_list_arg {
-    struct ctx *ctx;
+struct bulletin_query {
     bool active;
-    int64_t key;
-    char id[RAND_ID_LEN + 1];
     int limit;
-    json_t *items;
-    bool more;
 };
 
-static enum err bulletin_list_fn(struct tx *tx, void *argv)
+static enum err bulletin_page(struct tx *tx, struct ctx *ctx, const void *query, int64_t key,
+                              const char *id, json_t *items, bool *more)
 {
-    struct bulletin_list_arg *a = argv;
-    json_array_clear(a->items);
-    return bulletin_repo_list(tx, who_scope(a->ctx), a->active, clock_now(), a->key, a->id,
-                              a->limit, a->items, &a->more);
+    const struct bulletin_query *q = query;
+    return bulletin_repo_list(tx, who_scope(ctx), q->active, clock_now(), key, id, q->limit, items,
+                              more);
 }
 
 enum err bulletin_list(struct ctx *ctx, bool active_only, const char *cursor, int limit,
                        json_t **items, char **next)
 {
     if (!role_can(ctx->who->role, RES_BULLETINS, RIGHT_R))
-        return forbidden(ctx, "read bulletins");
-    struct bulletin_list_arg a = {
-        .ctx = ctx, .active = active_only, .limit = limit, .items = json_array()};
-    if (!parse_cursor(cursor, &a.key, a.id)) {
-        json_decref(a.items);
-        return err_set(&ctx->err, ERR_INVALID, "cursor", "bad cursor");
-    }
-    enum err e = tx_run(ctx->app->db, false, bulletin_list_fn, &a);
-    if (e != ERR_OK) {
-        json_decref(a.items);
-        return e;
-    }
-    *next = next_cursor(a.items, a.more);
-    *items = a.items;
-    return ERR_OK;
+        return rec_forbidden(ctx, "read bulletins");
+    struct bulletin_query q = {active_only, limit};
+    return rec_list(ctx, bulletin_page, &q, cursor, false, items, next);
 }
 
 /* --- leads ------------------------------------------------------------------ */
@@ -775,7 +680,7 @@ static json_t *lead_json(const struct lead_row *l)
                      "author_id", l->author_id, "village_id", l->village_id, "content",
                      l->content ? l->content : "", "status", l->status, "note",
                      l->note ? json_string(l->note) : json_null(), "assessed_at",
-                     iso(l->assessed_at), "created_at", iso(l->created_at));
+                     rec_time(l->assessed_at), "created_at", rec_time(l->created_at));
 }
 
 struct lead_create_arg {
@@ -804,7 +709,7 @@ static enum err lead_create_fn(struct tx *tx, void *argv)
     if (e != ERR_OK)
         goto out;
     if (!role_can(ctx->who->role, RES_LEADS, RIGHT_C) || ctx->who->scope.n != 1) {
-        e = forbidden(ctx, "send leads");
+        e = rec_forbidden(ctx, "send leads");
         goto out;
     }
     if (a->in->client_ref &&
@@ -884,7 +789,7 @@ static enum err load_lead(struct tx *tx, struct ctx *ctx, const char *id, struct
         (ctx->who->role != ROLE_ASSISTANT || strcmp(l->author_id, ctx->who->user_id) == 0);
     if (e == ERR_NOT_FOUND || (e == ERR_OK && !visible)) {
         lead_row_release(l);
-        return not_found(ctx, "lead");
+        return rec_not_found(ctx, "lead", NULL);
     }
     return e;
 }
@@ -910,7 +815,7 @@ static enum err assess_fn(struct tx *tx, void *argv)
         return e;
     if (!role_can(ctx->who->role, RES_LEADS, RIGHT_A)) {
         lead_row_release(&l);
-        return forbidden(ctx, "assess leads");
+        return rec_forbidden(ctx, "assess leads");
     }
     snprintf(l.status, sizeof l.status, "%s", a->useful ? "useful" : "not_useful");
     snprintf(l.assessed_by, sizeof l.assessed_by, "%s", ctx->who->user_id);
@@ -943,44 +848,27 @@ enum err lead_assess(struct ctx *ctx, const char *id, bool useful, const char *n
     return e;
 }
 
-struct lead_list_arg {
-    struct ctx *ctx;
+struct lead_query {
     const char *bulletin_id;
-    int64_t key;
-    char id[RAND_ID_LEN + 1];
     int limit;
-    json_t *items;
-    bool more;
 };
 
-static enum err lead_list_fn(struct tx *tx, void *argv)
+static enum err lead_page(struct tx *tx, struct ctx *ctx, const void *query, int64_t key,
+                          const char *id, json_t *items, bool *more)
 {
-    struct lead_list_arg *a = argv;
-    json_array_clear(a->items);
-    bool own = a->ctx->who->role == ROLE_ASSISTANT;
-    return lead_repo_list(tx, a->bulletin_id, own ? a->ctx->who->user_id : "", who_scope(a->ctx),
-                          a->key, a->id, a->limit, a->items, &a->more);
+    const struct lead_query *q = query;
+    bool own = ctx->who->role == ROLE_ASSISTANT;
+    return lead_repo_list(tx, q->bulletin_id, own ? ctx->who->user_id : "", who_scope(ctx), key, id,
+                          q->limit, items, more);
 }
 
 enum err lead_list(struct ctx *ctx, const char *bulletin_id, const char *cursor, int limit,
                    json_t **items, char **next)
 {
     if (!role_can(ctx->who->role, RES_LEADS, RIGHT_R))
-        return forbidden(ctx, "read leads");
-    struct lead_list_arg a = {
-        .ctx = ctx, .bulletin_id = bulletin_id, .limit = limit, .items = json_array()};
-    if (!parse_cursor(cursor, &a.key, a.id)) {
-        json_decref(a.items);
-        return err_set(&ctx->err, ERR_INVALID, "cursor", "bad cursor");
-    }
-    enum err e = tx_run(ctx->app->db, false, lead_list_fn, &a);
-    if (e != ERR_OK) {
-        json_decref(a.items);
-        return e;
-    }
-    *next = next_cursor(a.items, a.more);
-    *items = a.items;
-    return ERR_OK;
+        return rec_forbidden(ctx, "read leads");
+    struct lead_query q = {bulletin_id, limit};
+    return rec_list(ctx, lead_page, &q, cursor, false, items, next);
 }
 
 /* --- attachments ---------------------------------------------------------- */
@@ -995,7 +883,7 @@ static enum err bulletin_check(struct tx *tx, struct ctx *ctx, const char *id, b
     if (e == ERR_OK && write) {
         if (!role_can(ctx->who->role, RES_BULLETINS, RIGHT_C) ||
             strcmp(b.created_by, ctx->who->user_id) != 0)
-            e = forbidden(ctx, "add photos to this bulletin");
+            e = rec_forbidden(ctx, "add photos to this bulletin");
         else if (strcmp(kind, "photo") != 0 && strcmp(kind, "document") != 0 &&
                  strcmp(kind, "agreement") != 0)
             e = err_set(&ctx->err, ERR_INVALID, "kind", "photo, agreement or document");
@@ -1013,10 +901,10 @@ static enum err lead_check(struct tx *tx, struct ctx *ctx, const char *id, bool 
     memset(&l, 0, sizeof l);
     enum err e = load_lead(tx, ctx, id, &l);
     if (e == ERR_OK && !write && !role_can(ctx->who->role, RES_LEADS, RIGHT_R))
-        e = forbidden(ctx, "read leads");
+        e = rec_forbidden(ctx, "read leads");
     if (e == ERR_OK && write) {
         if (strcmp(l.author_id, ctx->who->user_id) != 0)
-            e = forbidden(ctx, "add photos to this lead");
+            e = rec_forbidden(ctx, "add photos to this lead");
         else if (strcmp(kind, "photo") != 0 && strcmp(kind, "document") != 0 &&
                  strcmp(kind, "agreement") != 0)
             e = err_set(&ctx->err, ERR_INVALID, "kind", "photo, agreement or document");

@@ -491,39 +491,17 @@ enum err dispute_get(struct ctx *ctx, const char *id, json_t **out)
     return e;
 }
 
-struct list_arg {
-    struct ctx *ctx;
-    const struct dispute_query *q;
-    int64_t key;
-    char id[RAND_ID_LEN + 1];
-    json_t *items;
-    bool more;
-};
-
-static enum err list_fn(struct tx *tx, void *argv)
+static enum err list_page(struct tx *tx, struct ctx *ctx, const void *query, int64_t key,
+                          const char *id, json_t *items, bool *more)
 {
-    struct list_arg *a = argv;
-    json_array_clear(a->items);
-    return dispute_repo_list(tx, &a->ctx->who->scope, a->q, a->key, a->id, a->items, &a->more);
+    return dispute_repo_list(tx, &ctx->who->scope, query, key, id, items, more);
 }
 
 enum err dispute_list(struct ctx *ctx, const struct dispute_query *q, json_t **items, char **next)
 {
     if (!role_can(ctx->who->role, RES_DISPUTES, RIGHT_R))
         return rec_forbidden(ctx, "read disputes");
-    struct list_arg a = {.ctx = ctx, .q = q, .items = json_array()};
-    if (!rec_cursor_parse(q->cursor, &a.key, a.id)) {
-        json_decref(a.items);
-        return err_set(&ctx->err, ERR_INVALID, "cursor", "bad cursor");
-    }
-    enum err e = tx_run(ctx->app->db, false, list_fn, &a);
-    if (e != ERR_OK) {
-        json_decref(a.items);
-        return e;
-    }
-    *next = rec_cursor_next(a.items, a.more);
-    *items = a.items;
-    return ERR_OK;
+    return rec_list(ctx, list_page, q, q->cursor, false, items, next);
 }
 
 /* --- reminders ---------------------------------------------------------------- */

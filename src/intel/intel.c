@@ -235,47 +235,31 @@ enum err intel_get(struct ctx *ctx, const char *id, json_t **out)
     return e;
 }
 
-struct list_arg {
+struct push_arg {
     struct ctx *ctx;
-    const struct intel_query *q;
-    int64_t key;
-    char id[RAND_ID_LEN + 1];
     json_t *items;
-    bool more;
 };
 
 static void push(const struct intel_row *r, void *argv)
 {
-    struct list_arg *a = argv;
+    struct push_arg *a = argv;
     json_t *o = row_json(a->ctx, r);
     json_object_set_new(o, "_key", json_integer(r->created_at));
     json_array_append_new(a->items, o);
 }
 
-static enum err list_fn(struct tx *tx, void *argv)
+static enum err list_page(struct tx *tx, struct ctx *ctx, const void *query, int64_t key,
+                          const char *id, json_t *items, bool *more)
 {
-    struct list_arg *a = argv;
-    json_array_clear(a->items);
-    bool own = role_rights(a->ctx->who->role, RES_INTEL) & RIGHT_OWN;
-    return intel_repo_list(tx, &a->ctx->who->scope, own ? a->ctx->who->user_id : "", a->q, a->key,
-                           a->id, push, a, &a->more);
+    struct push_arg pa = {ctx, items};
+    bool own = role_rights(ctx->who->role, RES_INTEL) & RIGHT_OWN;
+    return intel_repo_list(tx, &ctx->who->scope, own ? ctx->who->user_id : "", query, key, id, push,
+                           &pa, more);
 }
 
 enum err intel_list(struct ctx *ctx, const struct intel_query *q, json_t **items, char **next)
 {
     if (!role_can(ctx->who->role, RES_INTEL, RIGHT_R))
         return rec_forbidden(ctx, "read security information");
-    struct list_arg a = {.ctx = ctx, .q = q, .items = json_array()};
-    if (!rec_cursor_parse(q->cursor, &a.key, a.id)) {
-        json_decref(a.items);
-        return err_set(&ctx->err, ERR_INVALID, "cursor", "bad cursor");
-    }
-    enum err e = tx_run(ctx->app->db, false, list_fn, &a);
-    if (e != ERR_OK) {
-        json_decref(a.items);
-        return e;
-    }
-    *next = rec_cursor_next(a.items, a.more);
-    *items = a.items;
-    return ERR_OK;
+    return rec_list(ctx, list_page, q, q->cursor, false, items, next);
 }

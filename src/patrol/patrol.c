@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "app/idem.h"
+#include "app/rec.h"
 #include "attach/attach.h"
 #include "audit/audit.h"
 #include "auth/session.h"
@@ -27,28 +28,6 @@
 
 #define FUTURE_SLACK 300
 
-static enum err not_found(struct ctx *ctx, const char *what, const char *field)
-{
-    ctx->denial = true;
-    return err_set(&ctx->err, ERR_NOT_FOUND, field, "no such %s", what);
-}
-
-static enum err forbidden(struct ctx *ctx, const char *what)
-{
-    ctx->denial = true;
-    return err_set(&ctx->err, ERR_FORBIDDEN, NULL, "your role may not %s", what);
-}
-
-static bool meets(const struct scope *sc, const char *path)
-{
-    if (scope_has_path(sc, path))
-        return true;
-    for (size_t i = 0; i < sc->n; i++)
-        if (str_starts_with(sc->paths[i], path))
-            return true;
-    return false;
-}
-
 /* Whether the station's jurisdiction meets the scope. */
 static enum err station_visible(struct tx *tx, const struct scope *sc, const char *unit_id,
                                 bool *visible)
@@ -58,7 +37,7 @@ static enum err station_visible(struct tx *tx, const struct scope *sc, const cha
     *visible = false;
     size_t i;
     json_t *p;
-    json_array_foreach(paths, i, p) if (meets(sc, json_string_value(p))) *visible = true;
+    json_array_foreach(paths, i, p) if (rec_meets(sc, json_string_value(p))) *visible = true;
     json_decref(paths);
     return e;
 }
@@ -137,11 +116,11 @@ static enum err team_fn(struct tx *tx, void *argv)
     char kind[16] = "";
     e = patrol_repo_unit_kind(tx, a->station_id, kind);
     if (e == ERR_OK && strcmp(kind, "station") != 0)
-        return not_found(ctx, "station", "station_id");
+        return rec_not_found(ctx, "station", "station_id");
     if (e == ERR_OK)
         e = station_visible(tx, &ctx->who->scope, a->station_id, &visible);
     if (e == ERR_NOT_FOUND)
-        return not_found(ctx, "station", "station_id");
+        return rec_not_found(ctx, "station", "station_id");
     if (e != ERR_OK)
         return e;
     struct area_row county_area;
@@ -150,7 +129,7 @@ static enum err team_fn(struct tx *tx, void *argv)
     const char *first = json_string_value(json_array_get(paths, 0));
     if (e == ERR_OK && (!visible || !first)) {
         json_decref(paths);
-        return not_found(ctx, "station", "station_id");
+        return rec_not_found(ctx, "station", "station_id");
     }
     /* The county of the station's first area. */
     char area_id[RAND_ID_LEN + 1];
@@ -162,7 +141,7 @@ static enum err team_fn(struct tx *tx, void *argv)
     if (e != ERR_OK)
         return e;
     if (!role_can(ctx->who->role, RES_PATROLS, RIGHT_A))
-        return forbidden(ctx, "form patrol teams");
+        return rec_forbidden(ctx, "form patrol teams");
     bool police = false, assistant = false;
     size_t i;
     json_t *m;
@@ -306,7 +285,7 @@ static enum err team_list_fn(struct tx *tx, void *argv)
 enum err patrol_team_list(struct ctx *ctx, json_t **items)
 {
     if (!role_can(ctx->who->role, RES_PATROLS, RIGHT_R))
-        return forbidden(ctx, "read patrol teams");
+        return rec_forbidden(ctx, "read patrol teams");
     struct team_list_arg a = {ctx, json_array()};
     enum err e = tx_run(ctx->app->db, false, team_list_fn, &a);
     if (e != ERR_OK) {
@@ -368,13 +347,13 @@ static enum err patrol_fn(struct tx *tx, void *argv)
     }
     if (e == ERR_NOT_FOUND ||
         (e == ERR_OK && (!visible || (ctx->who->role == ROLE_ASSISTANT && !member)))) {
-        e = not_found(ctx, "team", "team_id");
+        e = rec_not_found(ctx, "team", "team_id");
         goto out;
     }
     if (e != ERR_OK)
         goto out;
     if (!role_can(ctx->who->role, RES_PATROLS, RIGHT_C)) {
-        e = forbidden(ctx, "log patrols");
+        e = rec_forbidden(ctx, "log patrols");
         goto out;
     }
     json_t *v;
@@ -385,7 +364,7 @@ static enum err patrol_fn(struct tx *tx, void *argv)
         if (e == ERR_NOT_FOUND || (e == ERR_OK && !scope_has_path(&ctx->who->scope, ar.path))) {
             char field[32];
             snprintf(field, sizeof field, "area_ids.%zu", i);
-            e = not_found(ctx, "area", field);
+            e = rec_not_found(ctx, "area", field);
             goto out;
         }
         if (e != ERR_OK)
@@ -467,50 +446,17 @@ enum err patrol_create(struct ctx *ctx, const struct patrol_input *in, json_t **
     return e;
 }
 
-struct plist_arg {
-    struct ctx *ctx;
-    const struct patrol_query *q;
-    int64_t key;
-    char id[RAND_ID_LEN + 1];
-    json_t *items;
-    bool more;
-};
-
-static enum err plist_fn(struct tx *tx, void *argv)
+static enum err patrol_page(struct tx *tx, struct ctx *ctx, const void *query, int64_t key,
+                            const char *id, json_t *items, bool *more)
 {
-    struct plist_arg *a = argv;
-    json_array_clear(a->items);
-    return patrol_repo_list(tx, &a->ctx->who->scope, a->q, a->key, a->id, a->items, &a->more);
+    return patrol_repo_list(tx, &ctx->who->scope, query, key, id, items, more);
 }
 
 enum err patrol_list(struct ctx *ctx, const struct patrol_query *q, json_t **items, char **next)
 {
     if (!role_can(ctx->who->role, RES_PATROLS, RIGHT_R))
-        return forbidden(ctx, "read patrols");
-    struct plist_arg a = {.ctx = ctx, .q = q, .items = json_array()};
-    long long k = 0;
-    if (q->cursor && (sscanf(q->cursor, "%lld.%26s", &k, a.id) != 2 || k <= 0)) {
-        json_decref(a.items);
-        return err_set(&ctx->err, ERR_INVALID, "cursor", "bad cursor");
-    }
-    a.key = k;
-    enum err e = tx_run(ctx->app->db, false, plist_fn, &a);
-    if (e != ERR_OK) {
-        json_decref(a.items);
-        return e;
-    }
-    size_t n = json_array_size(a.items);
-    *next = NULL;
-    if (a.more && n) {
-        json_t *last = json_array_get(a.items, n - 1);
-        *next = xasprintf("%lld.%s", (long long)json_integer_value(json_object_get(last, "_key")),
-                          json_string_value(json_object_get(last, "id")));
-    }
-    size_t i;
-    json_t *it;
-    json_array_foreach(a.items, i, it) json_object_del(it, "_key");
-    *items = a.items;
-    return ERR_OK;
+        return rec_forbidden(ctx, "read patrols");
+    return rec_list(ctx, patrol_page, q, q->cursor, false, items, next);
 }
 
 struct pget_arg {
@@ -529,13 +475,13 @@ static enum err pget_fn(struct tx *tx, void *argv)
     bool visible = false;
     size_t i;
     json_t *p;
-    json_array_foreach(paths, i, p) if (meets(&a->ctx->who->scope, json_string_value(p))) visible =
-        true;
+    json_array_foreach(paths, i, p) if (rec_meets(&a->ctx->who->scope, json_string_value(p)))
+        visible = true;
     json_decref(paths);
     if (e == ERR_NOT_FOUND || (e == ERR_OK && !visible)) {
         json_decref(a->out);
         a->out = NULL;
-        return not_found(a->ctx, "patrol", NULL);
+        return rec_not_found(a->ctx, "patrol", NULL);
     }
     if (e == ERR_OK) {
         json_t *att = json_array();
@@ -548,7 +494,7 @@ static enum err pget_fn(struct tx *tx, void *argv)
 enum err patrol_get(struct ctx *ctx, const char *id, json_t **out)
 {
     if (!role_can(ctx->who->role, RES_PATROLS, RIGHT_R))
-        return forbidden(ctx, "read patrols");
+        return rec_forbidden(ctx, "read patrols");
     struct pget_arg a = {ctx, id, NULL};
     enum err e = tx_run(ctx->app->db, false, pget_fn, &a);
     *out = a.out;
@@ -571,7 +517,7 @@ static enum err cov_fn(struct tx *tx, void *argv)
 enum err patrol_coverage(struct ctx *ctx, int64_t from, int64_t to, json_t **items)
 {
     if (!role_can(ctx->who->role, RES_PATROLS, RIGHT_R))
-        return forbidden(ctx, "read patrols");
+        return rec_forbidden(ctx, "read patrols");
     struct cov_arg a = {ctx, from, to ? to : INT64_MAX / 2, json_array()};
     enum err e = tx_run(ctx->app->db, false, cov_fn, &a);
     if (e != ERR_OK) {
@@ -591,13 +537,13 @@ static enum err patrol_check(struct tx *tx, struct ctx *ctx, const char *id, boo
     if (e != ERR_OK)
         return e;
     if (!role_can(ctx->who->role, RES_PATROLS, write ? RIGHT_C : RIGHT_R))
-        return forbidden(ctx, write ? "add photos to patrols" : "read patrols");
+        return rec_forbidden(ctx, write ? "add photos to patrols" : "read patrols");
     if (write && ctx->who->role == ROLE_ASSISTANT) {
         bool member = false;
         if ((e = patrol_repo_is_member(tx, id, ctx->who->user_id, &member)) != ERR_OK)
             return e;
         if (!member)
-            return forbidden(ctx, "add photos to another team's patrol");
+            return rec_forbidden(ctx, "add photos to another team's patrol");
     }
     if (write && strcmp(kind, "photo") != 0 && strcmp(kind, "document") != 0 &&
         strcmp(kind, "agreement") != 0)

@@ -185,23 +185,12 @@ enum err key_person_get(struct ctx *ctx, const char *id, json_t **out)
     return e;
 }
 
-struct kp_list_arg {
-    struct ctx *ctx;
-    const struct key_person_query *q;
-    int64_t key;
-    char id[RAND_ID_LEN + 1];
-    json_t *items;
-    bool more;
-};
-
-static enum err kp_list_fn(struct tx *tx, void *argv)
+static enum err kp_page(struct tx *tx, struct ctx *ctx, const void *query, int64_t key,
+                        const char *id, json_t *items, bool *more)
 {
-    struct kp_list_arg *a = argv;
-    json_array_clear(a->items);
-    enum err e =
-        kp_repo_list(tx, &a->ctx->who->scope, a->q, clock_now(), a->key, a->id, a->items, &a->more);
+    enum err e = kp_repo_list(tx, &ctx->who->scope, query, clock_now(), key, id, items, more);
     if (e == ERR_OK)
-        e = audit_append(tx, a->ctx, "key_person.list", NULL, "ok");
+        e = audit_append(tx, ctx, "key_person.list", NULL, "ok");
     return e;
 }
 
@@ -210,19 +199,7 @@ enum err key_person_list(struct ctx *ctx, const struct key_person_query *q, json
 {
     if (!role_can(ctx->who->role, RES_KEY_PERSONS, RIGHT_R))
         return rec_forbidden(ctx, "read key persons");
-    struct kp_list_arg a = {.ctx = ctx, .q = q, .items = json_array()};
-    if (!rec_cursor_parse(q->cursor, &a.key, a.id)) {
-        json_decref(a.items);
-        return err_set(&ctx->err, ERR_INVALID, "cursor", "bad cursor");
-    }
-    enum err e = tx_run(ctx->app->db, true, kp_list_fn, &a);
-    if (e != ERR_OK) {
-        json_decref(a.items);
-        return e;
-    }
-    *next = rec_cursor_next(a.items, a.more);
-    *items = a.items;
-    return ERR_OK;
+    return rec_list(ctx, kp_page, q, q->cursor, true, items, next);
 }
 
 struct remind_arg {
@@ -387,39 +364,17 @@ enum err activity_get(struct ctx *ctx, const char *id, json_t **out)
     return e;
 }
 
-struct act_list_arg {
-    struct ctx *ctx;
-    const struct activity_query *q;
-    int64_t key;
-    char id[RAND_ID_LEN + 1];
-    json_t *items;
-    bool more;
-};
-
-static enum err act_list_fn(struct tx *tx, void *argv)
+static enum err act_page(struct tx *tx, struct ctx *ctx, const void *query, int64_t key,
+                         const char *id, json_t *items, bool *more)
 {
-    struct act_list_arg *a = argv;
-    json_array_clear(a->items);
-    return activity_repo_list(tx, &a->ctx->who->scope, a->q, a->key, a->id, a->items, &a->more);
+    return activity_repo_list(tx, &ctx->who->scope, query, key, id, items, more);
 }
 
 enum err activity_list(struct ctx *ctx, const struct activity_query *q, json_t **items, char **next)
 {
     if (!role_can(ctx->who->role, RES_ACTIVITIES, RIGHT_R))
         return rec_forbidden(ctx, "read activities");
-    struct act_list_arg a = {.ctx = ctx, .q = q, .items = json_array()};
-    if (!rec_cursor_parse(q->cursor, &a.key, a.id)) {
-        json_decref(a.items);
-        return err_set(&ctx->err, ERR_INVALID, "cursor", "bad cursor");
-    }
-    enum err e = tx_run(ctx->app->db, false, act_list_fn, &a);
-    if (e != ERR_OK) {
-        json_decref(a.items);
-        return e;
-    }
-    *next = rec_cursor_next(a.items, a.more);
-    *items = a.items;
-    return ERR_OK;
+    return rec_list(ctx, act_page, q, q->cursor, false, items, next);
 }
 
 /* --- reference lists ------------------------------------------------------------ */
