@@ -143,3 +143,10 @@ bool app_db_ok(struct app *app)
     db_release(c);
     return ok;
 }
+
+enum err app_start_writer(struct app *app, struct errinfo *info)
+{
+    if (!app->cfg.group_commit)
+        return ERR_OK;
+    return db_group_commit_start(app->db, info);
+}

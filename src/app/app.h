@@ -68,6 +68,8 @@ enum err app_check_ready(struct app *app, struct errinfo *info);
 /* init: records the key fingerprint in a new database, or checks it. */
 enum err app_bind_keys(struct app *app, struct errinfo *info);
 void app_close(struct app *app);
+/* Starts group commit when [db] group_commit is on (the server does). */
+enum err app_start_writer(struct app *app, struct errinfo *info);
 /* Whether the database answers a trivial query (health checks). */
 bool app_db_ok(struct app *app);
 

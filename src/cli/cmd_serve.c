@@ -71,6 +71,12 @@ int cmd_serve(int argc, char **argv)
         free(app.cfg.listen);
         app.cfg.listen = xstrdup(listen);
     }
+    struct errinfo winfo;
+    errinfo_clear(&winfo);
+    if (app_start_writer(&app, &winfo) != ERR_OK) {
+        app_close(&app);
+        return cli_fail(ERR_DB_UNAVAILABLE, &winfo);
+    }
     /* Live events: the hub must run before the first stream is accepted. */
     app.events = events_hub_start(&app);
     struct server *srv = NULL;

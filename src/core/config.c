@@ -66,6 +66,7 @@ static const struct key keys[] = {
     I("stats", "score_min_records", score_min_records),
     B("demo", "enabled", demo_enabled),
     I("db", "pool_size", pool_size),
+    B("db", "group_commit", group_commit),
     S("log", "level", log_level),
 };
 
@@ -149,6 +150,7 @@ static void defaults(struct config *cfg)
     cfg->zone = xstrdup("Asia/Shanghai");
     cfg->workday_end = xstrdup("17:30");
     cfg->pool_size = 8;
+    cfg->group_commit = true;
     cfg->followup_days = 30;
     cfg->reminders_interval_seconds = 60;
     cfg->score_weights = xstrdup("disputes=2,resolved=1,intel=1,intel_valid=3,help_education=1,"

@@ -52,6 +52,7 @@ struct config {
     bool demo_enabled;
     /* [db] */
     int pool_size;
+    bool group_commit; /* one writer, one commit per batch of concurrent writes */
     /* [log] */
     char *log_level;
 };

@@ -160,7 +160,7 @@ enum err dispute_repo_event(struct tx *tx, const char *dispute_id, const char *k
 {
     char id[RAND_ID_LEN + 1];
     rand_id(id);
-    char *text = json_dumps(data ? data : json_object(), JSON_COMPACT);
+    char *text = data ? json_dumps(data, JSON_COMPACT) : xstrdup("{}");
     struct db_stmt *s = db_prepare(
         tx_conn(tx),
         "INSERT INTO dispute_events (id, dispute_id, seq, kind, at, actor_name, role, data, "

@@ -13,8 +13,10 @@
 #include "cases/cases_api.h"
 #include "dispute/dispute_api.h"
 #include "events/events_api.h"
+#include "export/export_api.h"
 #include "intel/intel_api.h"
 #include "stats/stats_api.h"
+#include "stats/report_api.h"
 #include "visit/visit_api.h"
 #include "patrol/patrol_api.h"
 #include "household/household_api.h"
@@ -127,6 +129,9 @@ const struct route routes[] = {
     {"GET", "/api/v1/stats/summary", stats_api_summary, R_AUTH, STATS, 0},
     {"GET", "/api/v1/stats/series", stats_api_series, R_AUTH, STATS, 0},
     {"GET", "/api/v1/stats/assistants", stats_api_assistants, R_AUTH, STATS, 0},
+    /* Exports and the monthly report: the domain checks X per resource (403). */
+    {"GET", "/api/v1/exports/{dataset}", export_api_get, R_AUTH, NOT_ADMIN_AUDITOR, 0},
+    {"GET", "/api/v1/reports/monthly", report_api_monthly, R_AUTH, STATS, 0},
 
     {"GET", "/api/v1/dispute-categories", category_api_disputes, R_AUTH, ROLES_ALL & ~AUDITOR, 0},
     {"GET", "/api/v1/intel-categories", category_api_intel, R_AUTH, ROLES_ALL & ~AUDITOR, 0},

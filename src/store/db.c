@@ -44,8 +44,30 @@ struct db {
     pthread_cond_t cv;
     int n_conns;
     struct db_conn *conns;
-    char *url;      /* the whole URL, for the listener's own connection */
-    void *listener; /* driver connection of db_wait_notify, opened on first use */
+    char *url;             /* the whole URL, for the listener's own connection */
+    void *listener;        /* driver connection of db_wait_notify, opened on first use */
+    struct writer *writer; /* group commit, when started */
+};
+
+/* One queued write and its outcome (lives on the caller's stack). */
+struct job {
+    db_job_fn fn;
+    void *arg;
+    enum err result;
+    bool done;
+    struct job *next;
+};
+
+#define BATCH_MAX 128
+
+struct writer {
+    struct db_conn conn; /* the writer's own connection */
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t jobs_cv; /* a job was queued, or stop */
+    pthread_cond_t done_cv; /* a batch finished */
+    struct job *head, *tail;
+    bool stop;
 };
 
 static const struct db_driver *driver_for(const char *url, const char **target)
@@ -96,10 +118,14 @@ enum err db_open(const char *url, int pool_size, bool create, struct db **out, s
     return ERR_OK;
 }
 
+static void writer_stop(struct db *db);
+static void conn_free_stmts(struct db_conn *c);
+
 void db_close(struct db *db)
 {
     if (!db)
         return;
+    writer_stop(db);
     for (int i = 0; i < db->n_conns; i++) {
         struct db_conn *c = &db->conns[i];
         for (size_t k = 0; k < c->n_stmts; k++) {
@@ -239,6 +265,9 @@ void db_savepoint_rollback(struct db_conn *c, const char *name)
     char sql[80];
     if (!safe_name(name))
         return;
+    /* A statement the failed part left stepping would hold the savepoint. */
+    for (size_t k = 0; k < c->n_stmts; k++)
+        c->db->drv->reset(c->stmts[k]->h);
     snprintf(sql, sizeof sql, "ROLLBACK TO SAVEPOINT %s", name);
     c->db->drv->exec_script(c->h, sql);
     snprintf(sql, sizeof sql, "RELEASE SAVEPOINT %s", name);
@@ -412,4 +441,151 @@ enum err db_backup_to(struct db *db, const char *path, struct errinfo *info)
     enum err e = db->drv->backup_to(c->h, path, info);
     db_release(c);
     return e;
+}
+
+/* --- group commit ---------------------------------------------------------- */
+
+static void conn_free_stmts(struct db_conn *c)
+{
+    for (size_t k = 0; k < c->n_stmts; k++) {
+        c->db->drv->finalize(c->stmts[k]->h);
+        free(c->stmts[k]->sql);
+        free(c->stmts[k]);
+    }
+    c->n_stmts = 0;
+}
+
+/* Runs one batch: one transaction, a savepoint per job, one commit. */
+static void run_batch(struct writer *w, struct job *jobs)
+{
+    struct db_conn *c = &w->conn;
+    enum err e = ERR_BUSY;
+    for (int attempt = 0; attempt < 5 && e == ERR_BUSY; attempt++) {
+        if (attempt) {
+            struct timespec ts = {0, 20 * 1000 * 1000L * attempt};
+            nanosleep(&ts, NULL);
+        }
+        e = db_begin(c, true);
+    }
+    if (e != ERR_OK) {
+        for (struct job *j = jobs; j; j = j->next)
+            j->result = e;
+        return;
+    }
+    for (struct job *j = jobs; j; j = j->next) {
+        if (db_savepoint(c, "job") != ERR_OK) {
+            j->result = ERR_INTERNAL;
+            continue;
+        }
+        j->result = j->fn(c, j->arg);
+        if (j->result == ERR_OK)
+            j->result = db_savepoint_release(c, "job");
+        else
+            db_savepoint_rollback(c, "job");
+    }
+    e = db_commit(c);
+    if (e != ERR_OK)
+        for (struct job *j = jobs; j; j = j->next)
+            if (j->result == ERR_OK)
+                j->result = e;
+}
+
+static void *writer_main(void *arg)
+{
+    struct writer *w = arg;
+    pthread_mutex_lock(&w->mu);
+    for (;;) {
+        while (!w->head && !w->stop)
+            pthread_cond_wait(&w->jobs_cv, &w->mu);
+        if (!w->head && w->stop)
+            break;
+        /* Take up to BATCH_MAX jobs: everything that queued while the last batch ran. */
+        struct job *batch = w->head, *last = w->head;
+        int n = 1;
+        while (last->next && n < BATCH_MAX) {
+            last = last->next;
+            n++;
+        }
+        w->head = last->next;
+        if (!w->head)
+            w->tail = NULL;
+        last->next = NULL;
+        pthread_mutex_unlock(&w->mu);
+        run_batch(w, batch);
+        pthread_mutex_lock(&w->mu);
+        for (struct job *j = batch; j;) {
+            struct job *next = j->next;
+            j->done = true; /* j may be gone once the lock is released */
+            j = next;
+        }
+        pthread_cond_broadcast(&w->done_cv);
+    }
+    pthread_mutex_unlock(&w->mu);
+    return NULL;
+}
+
+enum err db_group_commit_start(struct db *db, struct errinfo *info)
+{
+    if (db->writer)
+        return ERR_OK;
+    struct writer *w = xcalloc(1, sizeof *w);
+    w->conn.db = db;
+    w->conn.h = db->drv->connect(db->target, false, info);
+    if (!w->conn.h) {
+        free(w);
+        return ERR_DB_UNAVAILABLE;
+    }
+    pthread_mutex_init(&w->mu, NULL);
+    pthread_cond_init(&w->jobs_cv, NULL);
+    pthread_cond_init(&w->done_cv, NULL);
+    if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
+        db->drv->disconnect(w->conn.h);
+        free(w);
+        return err_set(info, ERR_INTERNAL, NULL, "cannot start the writer thread");
+    }
+    db->writer = w;
+    return ERR_OK;
+}
+
+bool db_group_commit_on(const struct db *db)
+{
+    return db->writer != NULL;
+}
+
+enum err db_write_job(struct db *db, db_job_fn fn, void *arg)
+{
+    struct writer *w = db->writer;
+    struct job j = {fn, arg, ERR_OK, false, NULL};
+    pthread_mutex_lock(&w->mu);
+    if (w->tail)
+        w->tail->next = &j;
+    else
+        w->head = &j;
+    w->tail = &j;
+    pthread_cond_signal(&w->jobs_cv);
+    while (!j.done)
+        pthread_cond_wait(&w->done_cv, &w->mu);
+    pthread_mutex_unlock(&w->mu);
+    return j.result;
+}
+
+static void writer_stop(struct db *db)
+{
+    struct writer *w = db->writer;
+    if (!w)
+        return;
+    pthread_mutex_lock(&w->mu);
+    w->stop = true;
+    pthread_cond_signal(&w->jobs_cv);
+    pthread_mutex_unlock(&w->mu);
+    pthread_join(w->thread, NULL);
+    if (w->conn.in_tx)
+        db_rollback(&w->conn);
+    conn_free_stmts(&w->conn);
+    db->drv->disconnect(w->conn.h);
+    pthread_mutex_destroy(&w->mu);
+    pthread_cond_destroy(&w->jobs_cv);
+    pthread_cond_destroy(&w->done_cv);
+    free(w);
+    db->writer = NULL;
 }

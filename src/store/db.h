@@ -58,6 +58,19 @@ const char *db_sqlite_path(const struct db *db);
  */
 enum err db_check_durable(struct db *db, struct errinfo *info);
 
+/*
+ * Group commit. Once started, writes go to one writer thread with a
+ * connection of its own: it takes the write jobs of concurrent requests,
+ * runs each under its own SAVEPOINT inside one transaction (a failing job is
+ * rolled back alone), commits once, and only then lets each job return - so
+ * durable writes cost one fsync per batch instead of one per request.
+ */
+typedef enum err (*db_job_fn)(struct db_conn *c, void *arg);
+enum err db_group_commit_start(struct db *db, struct errinfo *info);
+bool db_group_commit_on(const struct db *db);
+/* Runs fn in the writer's next batch: fn's own error, or the commit's. */
+enum err db_write_job(struct db *db, db_job_fn fn, void *arg);
+
 /* Takes a free connection, waiting for one. Never NULL. */
 struct db_conn *db_acquire(struct db *db);
 /* Gives it back; an open transaction is rolled back first. */
