@@ -20,15 +20,20 @@ import * as casesView from './views/cases.js';
 import * as bulletinsView from './views/bulletins.js';
 import * as leadsView from './views/leads.js';
 import * as patrolsView from './views/patrols.js';
+import * as dashboardView from './views/dashboard.js';
+import * as disputesView from './views/disputes.js';
+import * as intelView from './views/intel.js';
+import * as visitsView from './views/visits.js';
 import { policeIcons } from './icons-police.js';
 import { startLive, stopLive, subscribe as subscribeLive } from './live.js';
 
-Object.assign(icons, policeIcons);
+Object.assign(icons, policeIcons, disputesView.grassIcons);
 
 const VIEWS = {
   home: homeView, village: villageView, areas: areasView, assistants: assistantsView,
   users: usersView, audit: auditView, account: accountView, hb: householdView, inbox: inboxView,
-  cases: casesView, bulletins: bulletinsView, leads: leadsView, patrols: patrolsView,
+  cases: casesView, bulletins: bulletinsView, leads: leadsView, patrols: patrolsView, dashboard: dashboardView,
+  disputes: disputesView, intel: intelView, visits: visitsView,
 };
 
 // Pages anyone may open, signed in or not.
@@ -50,7 +55,25 @@ const POLICE_NAV = {
 };
 POLICE_NAV.station_chief = POLICE_NAV.officer;
 POLICE_NAV.bureau = POLICE_NAV.officer;
-const EXTRA_ROUTES = { assistant: ['leads'] };
+// Grassroots pages (disputes, security information, help and education): sidebar entries after the police ones;
+// the assistant reaches them from the home tiles (the tab bar is full), with 首页 marked as the active tab.
+const GRASS_NAV = {
+  officer: [['disputes', 'nav.disputes', 'dispute'], ['intel', 'nav.intel', 'intel'], ['visits', 'nav.visits', 'care']],
+  township: [['disputes', 'nav.disputes', 'dispute']],
+};
+GRASS_NAV.station_chief = GRASS_NAV.officer;
+GRASS_NAV.bureau = GRASS_NAV.officer;
+const GRASS_ROUTES = ['disputes', 'intel', 'visits'];
+const EXTRA_ROUTES = { assistant: ['leads', ...GRASS_ROUTES] };
+
+function withGrass(role, nav) {
+  const extra = GRASS_NAV[role];
+  if (!extra) return nav;
+  let i = nav.findIndex((n) => n[0] === 'areas');
+  if (i < 0) i = nav.findIndex((n) => n[0] === 'account');
+  if (i < 0) i = nav.length;
+  return [...nav.slice(0, i), ...extra, ...nav.slice(i)];
+}
 
 function withPolice(role, nav) {
   const extra = POLICE_NAV[role];
@@ -60,7 +83,18 @@ function withPolice(role, nav) {
   return [...nav.slice(0, i), ...extra, ...nav.slice(i)];
 }
 
-function navFor(role) { return withPolice(role, baseNavFor(role)); }
+function navFor(role) { return withDashboard(role, withGrass(role, withPolice(role, baseNavFor(role)))); }
+
+// 数据看板 (statistics): the home page of bureau and township users, the second entry for stations and officers.
+const DASHBOARD_FIRST = new Set(['bureau', 'township']);
+const DASHBOARD_AFTER_HOME = new Set(['station_chief', 'officer']);
+function withDashboard(role, nav) {
+  const entry = ['dashboard', 'nav.dashboard', 'chart'];
+  if (DASHBOARD_FIRST.has(role)) return [entry, ...nav];
+  if (!DASHBOARD_AFTER_HOME.has(role)) return nav;
+  const i = nav.findIndex((n) => n[0] === 'home') + 1;
+  return [...nav.slice(0, i), entry, ...nav.slice(i)];
+}
 
 function baseNavFor(role) {
   if (role === 'assistant') return NAVS.assistant;
@@ -205,7 +239,7 @@ async function route() {
   clear(root);
   root.className = phone ? 'layout-phone' : 'layout-desk';
   if (phone) {
-    root.append(header(true), main, navList(nav, name, 'tabbar'));
+    root.append(header(true), main, navList(nav, GRASS_ROUTES.includes(name) ? 'home' : name, 'tabbar'));
   } else {
     root.append(header(false), h('div', { class: 'shell' }, navList(nav, name, 'sidebar'), main));
   }

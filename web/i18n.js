@@ -2,6 +2,8 @@
 // t('key', {name: value}) replaces {name} in the text.
 import { zh as hbZh, en as hbEn } from './i18n-household.js';
 import { zh as policeZh, en as policeEn } from './i18n-police.js';
+import { zh as statsZh, en as statsEn } from './i18n-stats.js';
+import { zh as grassZh, en as grassEn } from './i18n-grassroots.js';
 
 const zh = {
   'app.name': '村警',
@@ -485,6 +487,10 @@ Object.assign(zh, hbZh);
 Object.assign(en, hbEn);
 Object.assign(zh, policeZh);
 Object.assign(en, policeEn);
+Object.assign(zh, statsZh);
+Object.assign(en, statsEn);
+Object.assign(zh, grassZh);
+Object.assign(en, grassEn);
 
 export const dictionaries = { zh, en };
 

@@ -5,7 +5,7 @@ import { h } from './dom.js';
 import { t } from './i18n.js';
 import { icons } from './icons.js';
 
-const EVENTS = ['bulletin', 'lead', 'lead_assessed', 'application_status', 'inbox'];
+const EVENTS = ['bulletin', 'lead', 'lead_assessed', 'application_status', 'inbox', 'dispute', 'intel_assessed'];
 const TOAST_MS = 9000;
 const MAX_TOASTS = 3;
 

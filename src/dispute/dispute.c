@@ -328,6 +328,7 @@ struct act_arg {
     const struct dispute_close_input *close;
     int64_t at;
     const char *notes;
+    const char *client_ref;
     json_t *out, *extra;
 };
 
@@ -344,6 +345,21 @@ static enum err act_fn(struct tx *tx, void *argv)
     enum err e = load(tx, ctx, a->id, &d, &v);
     if (e != ERR_OK)
         return e;
+    /* A retried session or follow-up (same client_ref) answers what the first made. */
+    const char *idem_kind = a->kind == ACT_SESSION ? "dispute_session" : "dispute_followup";
+    bool seen = false;
+    char seen_id[RAND_ID_LEN + 1];
+    if (a->client_ref && a->kind != ACT_CLOSE &&
+        (e = idem_get(tx, ctx->who->user_id, idem_kind, a->client_ref, &seen, seen_id)) == ERR_OK &&
+        seen) {
+        e = dispute_json(tx, ctx, &d, &v, &a->out);
+        dispute_row_release(&d);
+        return e;
+    }
+    if (e != ERR_OK) {
+        dispute_row_release(&d);
+        return e;
+    }
     const char *from = d.status;
     char from_copy[12];
     snprintf(from_copy, sizeof from_copy, "%s", from);
@@ -413,6 +429,8 @@ static enum err act_fn(struct tx *tx, void *argv)
                                from_copy, d.status);
     if (e == ERR_OK)
         e = audit_append(tx, ctx, action, object, "ok");
+    if (e == ERR_OK && a->client_ref && a->kind != ACT_CLOSE)
+        e = idem_put(tx, ctx->who->user_id, idem_kind, a->client_ref, d.id);
     if (e == ERR_OK)
         e = dispute_json(tx, ctx, &d, &v, &a->out);
 out:
@@ -434,7 +452,10 @@ enum err dispute_add_session(struct ctx *ctx, const char *id,
 {
     if (in->held_at > clock_now() + FUTURE_SLACK)
         return err_set(&ctx->err, ERR_INVALID, "held_at", "must not lie in the future");
-    struct act_arg a = {.ctx = ctx, .id = id, .kind = ACT_SESSION, .session = in};
+    if (in->client_ref && !idem_ref_ok(in->client_ref))
+        return err_set(&ctx->err, ERR_INVALID, "client_ref", "1-64 printable characters");
+    struct act_arg a = {
+        .ctx = ctx, .id = id, .kind = ACT_SESSION, .session = in, .client_ref = in->client_ref};
     return run_act(&a, out, extra);
 }
 
@@ -446,11 +467,18 @@ enum err dispute_close(struct ctx *ctx, const char *id, const struct dispute_clo
 }
 
 enum err dispute_add_followup(struct ctx *ctx, const char *id, int64_t at, const char *notes,
-                              json_t **out, json_t **extra)
+                              const char *client_ref, json_t **out, json_t **extra)
 {
+    if (client_ref && !idem_ref_ok(client_ref))
+        return err_set(&ctx->err, ERR_INVALID, "client_ref", "1-64 printable characters");
     if (at > clock_now() + FUTURE_SLACK)
         return err_set(&ctx->err, ERR_INVALID, "at", "must not lie in the future");
-    struct act_arg a = {.ctx = ctx, .id = id, .kind = ACT_FOLLOWUP, .at = at, .notes = notes};
+    struct act_arg a = {.ctx = ctx,
+                        .id = id,
+                        .kind = ACT_FOLLOWUP,
+                        .at = at,
+                        .notes = notes,
+                        .client_ref = client_ref};
     return run_act(&a, out, extra);
 }
 

@@ -37,6 +37,7 @@ struct dispute_session_input {
     int64_t held_at;
     json_t *mediators, *participants; /* arrays of names */
     const char *notes, *outcome;      /* continuing | agreed | failed */
+    const char *client_ref;           /* a retry adds no second session */
 };
 enum err dispute_add_session(struct ctx *ctx, const char *id,
                              const struct dispute_session_input *in, json_t **out, json_t **extra);
@@ -49,7 +50,7 @@ struct dispute_close_input {
 enum err dispute_close(struct ctx *ctx, const char *id, const struct dispute_close_input *in,
                        json_t **out, json_t **extra);
 enum err dispute_add_followup(struct ctx *ctx, const char *id, int64_t at, const char *notes,
-                              json_t **out, json_t **extra);
+                              const char *client_ref, json_t **out, json_t **extra);
 enum err dispute_get(struct ctx *ctx, const char *id, json_t **out);
 
 struct dispute_query {

@@ -138,8 +138,8 @@ void dispute_api_get(struct req *r)
 
 void dispute_api_session(struct req *r)
 {
-    static const char *const allowed[] = {"held_at", "mediators", "participants",
-                                          "notes",   "outcome",   NULL};
+    static const char *const allowed[] = {
+        "held_at", "mediators", "participants", "notes", "outcome", "client_ref", NULL};
     static const char *const outcomes[] = {"continuing", "agreed", "failed", NULL};
     json_t *o = jin_object(r);
     struct dispute_session_input in = {0};
@@ -150,7 +150,8 @@ void dispute_api_session(struct req *r)
                        &in.participants) ||
         !jin_str(r, o, "notes", "notes", DISPUTE_TEXT_MAX, false, &in.notes) ||
         !jin_str(r, o, "outcome", "outcome", 12, true, &in.outcome) ||
-        !one_of(r, in.outcome, "outcome", outcomes, "continuing, agreed or failed"))
+        !one_of(r, in.outcome, "outcome", outcomes, "continuing, agreed or failed") ||
+        !jin_str(r, o, "client_ref", "client_ref", 64, false, &in.client_ref))
         return;
     json_t *empty = NULL;
     if (!in.participants)
@@ -182,15 +183,16 @@ void dispute_api_close(struct req *r)
 
 void dispute_api_followup(struct req *r)
 {
-    static const char *const allowed[] = {"at", "notes", NULL};
+    static const char *const allowed[] = {"at", "notes", "client_ref", NULL};
     json_t *o = jin_object(r);
     int64_t at;
-    const char *notes;
+    const char *notes, *ref;
     if (!o || !jin_only(r, o, "", allowed) || !jin_time(r, o, "at", true, &at) ||
-        !jin_str(r, o, "notes", "notes", DISPUTE_TEXT_MAX, false, &notes))
+        !jin_str(r, o, "notes", "notes", DISPUTE_TEXT_MAX, false, &notes) ||
+        !jin_str(r, o, "client_ref", "client_ref", 64, false, &ref))
         return;
     json_t *out = NULL, *extra = NULL;
-    enum err e = dispute_add_followup(&r->ctx, req_param(r, 0), at, notes, &out, &extra);
+    enum err e = dispute_add_followup(&r->ctx, req_param(r, 0), at, notes, ref, &out, &extra);
     answer(r, e, 201, out, extra);
 }
 

@@ -245,6 +245,7 @@ test('household application: assistant (phone) -> clerk -> reviewer -> clerk -> 
     assert.equal(await r.getByRole('tab', { name: '待审批' }).getAttribute('aria-selected'), 'true');
     await r.locator('tbody tr').filter({ hasText: rec.number }).getByRole('link', { name: rec.number }).click();
     await r.getByRole('button', { name: '审批通过' }).click();
+    await r.locator('.detail-sub .status', { hasText: '已审批' }).waitFor({ timeout: 10000 });
     assert.equal(await text(r.locator('.detail-sub .status')), '已审批');
     assert.match(await text(r.locator('.timeline')), /审批通过/);
 
@@ -255,6 +256,7 @@ test('household application: assistant (phone) -> clerk -> reviewer -> clerk -> 
     await dlg.getByLabel('办结说明').fill('户口簿已交本人。');
     await dlg.getByRole('button', { name: '办结' }).click();
     await dlg.waitFor({ state: 'detached' });
+    await c.locator('.detail-sub .status', { hasText: '已办结' }).waitFor({ timeout: 10000 });
     assert.equal(await text(c.locator('.detail-sub .status')), '已办结');
     assert.match(await text(c.locator('.timeline')), /户口簿已交本人/);
 

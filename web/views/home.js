@@ -5,6 +5,7 @@ import { get, listAll } from '../api.js';
 import { icons } from '../icons.js';
 import { loadScope, unitName } from '../state.js';
 import { pageHead, card, errorBox, showError, loading, roleLabel } from '../ui.js';
+import { dueSection } from './disputes.js';
 
 export async function render(main, ctx) {
   if (ctx.user.role === 'assistant') return renderAssistant(main, ctx);
@@ -31,10 +32,15 @@ async function renderAssistant(main, ctx) {
   main.append(
     h('h1', { class: 'sr-only', tabindex: '-1' }, t('nav.home')),
     hero, errors,
+    dueSection(ctx),
     h('h2', { class: 'section-title' }, t('home.tiles')),
     h('div', { class: 'tiles' },
       tile('#/hb/new', icons.form, t('home.tile.hb'), t('home.tile.hb.desc'), 'tile-blue tile-hb'),
       tile('#/hb', icons.household, t('home.tile.mine'), t('home.tile.mine.desc'), 'tile-amber'),
+      tile('#/disputes', icons.dispute, t('home.tile.disputes'), t('home.tile.disputes.desc'), 'tile-rose'),
+      tile('#/intel', icons.intel, t('home.tile.intel'), t('home.tile.intel.desc'), 'tile-indigo'),
+      tile('#/visits', icons.visit, t('home.tile.visits'), t('home.tile.visits.desc'), 'tile-cyan'),
+      tile('#/visits/people', icons.care, t('home.tile.people'), t('home.tile.people.desc'), 'tile-plum'),
       tile('#/village', icons.village, t('home.tile.village'), t('home.tile.village.desc'), 'tile-green'),
       tile('#/account', icons.lock, t('home.tile.account'), t('home.tile.account.desc'), 'tile-teal')));
   try {

@@ -12,7 +12,13 @@ export async function unreadCount() {
 
 function targetOf(item) {
   const o = item.object || {};
-  if (o.type === 'household_application' && o.id) return `#/hb/${encodeURIComponent(o.id)}`;
+  if (!o.id) return null;
+  const id = encodeURIComponent(o.id);
+  if (o.type === 'household_application') return `#/hb/${id}`;
+  if (o.type === 'dispute') return `#/disputes/${id}`;
+  if (o.type === 'intel_report') return `#/intel/${id}`;
+  if (o.type === 'key_person') return `#/visits/people/${id}`;
+  if (o.type === 'bulletin') return `#/bulletins/${id}`;
   return null;
 }
 
