@@ -6,8 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 build_pkgs=(build-essential cmake pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
-    libsodium-dev liboath-dev libpq-dev libvips-dev libmagic-dev libqrencode-dev)
-test_pkgs=(libcmocka-dev libcurl4-openssl-dev sqlite3 chromium postgresql clang-format git nodejs)
+    libsodium-dev liboath-dev libpq-dev libvips-dev libmagic-dev libqrencode-dev libxlsxwriter-dev)
+test_pkgs=(libcmocka-dev libcurl4-openssl-dev sqlite3 chromium postgresql clang-format git nodejs unzip)
 
 want=("${build_pkgs[@]}")
 if [ "${1:-build}" = test ]; then

@@ -68,7 +68,7 @@ static json_t *get_json(struct tsession *s, const char *path, long want)
 static bool dispute(struct tsession *s, const char *village, const char *at, const char *result)
 {
     char id[64], path[160];
-    bool ok = CHECK_INT(
+    bool ok = POSTED(
         post(s, "/api/v1/disputes",
              json_pack("{ss ss ss s[{ss ss}] ss ss ss}", "category", "DC02", "title", "邻里纠纷",
                        "village_id", village, "parties", "name", "张三", "role", "applicant",
