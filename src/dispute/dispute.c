@@ -18,6 +18,7 @@
 #include "core/clock.h"
 #include "core/embedded.h"
 #include "core/rand.h"
+#include "dispute/dispute_fsm.h"
 #include "dispute/dispute_int.h"
 #include "events/events.h"
 #include "inbox/inbox.h"
@@ -28,11 +29,6 @@
 #include "core/xalloc.h"
 
 #define FUTURE_SLACK 300
-
-static bool closed_status(const char *s)
-{
-    return !strcmp(s, "resolved") || !strcmp(s, "unresolved") || !strcmp(s, "referred");
-}
 
 static void open_sealed(const struct keys *k, const char *sealed, char *out, size_t n)
 {
@@ -146,7 +142,7 @@ static json_t *allowed_actions(const struct ctx *ctx, const struct dispute_row *
     json_t *a = json_array();
     if (!role_can(ctx->who->role, RES_DISPUTES, RIGHT_A))
         return a;
-    if (!closed_status(d->status)) {
+    if (!dispute_closed(d->status)) {
         json_array_append_new(a, json_string("session"));
         json_array_append_new(a, json_string("close"));
     } else {
@@ -370,10 +366,18 @@ static enum err act_fn(struct tx *tx, void *argv)
         e = rec_forbidden(ctx, "mediate disputes");
         goto out;
     }
-    bool closed = closed_status(d.status);
-    if ((a->kind == ACT_FOLLOWUP) != closed) {
+    static const enum dispute_action actions[] = {[ACT_SESSION] = DISPUTE_SESSION,
+                                                  [ACT_CLOSE] = DISPUTE_CLOSE,
+                                                  [ACT_FOLLOWUP] = DISPUTE_FOLLOWUP};
+    const char *to = NULL;
+    e = dispute_next(d.status, actions[a->kind], a->close ? a->close->result : NULL, &to);
+    if (e == ERR_STATE) {
         a->extra = json_pack("{so}", "allowed", allowed_actions(ctx, &d));
         e = err_set(&ctx->err, ERR_STATE, NULL, "the dispute is %s", d.status);
+        goto out;
+    }
+    if (e != ERR_OK) {
+        e = err_set(&ctx->err, ERR_INVALID, "result", "resolved, unresolved or referred");
         goto out;
     }
     switch (a->kind) {
@@ -384,7 +388,7 @@ static enum err act_fn(struct tx *tx, void *argv)
             json_pack("{sO sO ss ss}", "mediators", a->session->mediators, "participants",
                       a->session->participants, "notes", a->session->notes ? a->session->notes : "",
                       "outcome", a->session->outcome);
-        snprintf(d.status, sizeof d.status, "mediating");
+        snprintf(d.status, sizeof d.status, "%s", to);
         break;
     case ACT_CLOSE:
         kind = "close";
@@ -398,7 +402,7 @@ static enum err act_fn(struct tx *tx, void *argv)
                          "referred_to",
                          a->close->referred_to ? json_string(a->close->referred_to) : json_null(),
                          "witnesses", a->close->witnesses ? a->close->witnesses : json_null());
-        snprintf(d.status, sizeof d.status, "%s", a->close->result);
+        snprintf(d.status, sizeof d.status, "%s", to);
         free(d.agreement);
         free(d.witnesses);
         free(d.referred_to);
@@ -406,10 +410,8 @@ static enum err act_fn(struct tx *tx, void *argv)
         d.witnesses = a->close->witnesses ? json_dumps(a->close->witnesses, JSON_COMPACT) : NULL;
         d.referred_to = a->close->referred_to ? xstrdup(a->close->referred_to) : NULL;
         d.closed_at = at;
-        if (!strcmp(d.status, "resolved")) {
-            d.followup_due_at = at + (int64_t)ctx->app->cfg.followup_days * 86400;
-            d.followup_notified = false;
-        }
+        d.followup_due_at = dispute_followup_due(at, d.status, ctx->app->cfg.followup_days);
+        d.followup_notified = false;
         break;
     case ACT_FOLLOWUP:
         kind = "followup";

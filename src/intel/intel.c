@@ -170,6 +170,11 @@ static enum err assess_fn(struct tx *tx, void *argv)
         intel_row_release(&r);
         return rec_forbidden(ctx, "assess security information");
     }
+    if (strcmp(r.status, "pending") != 0) {
+        /* A verdict counts in the statistics: it is given once. */
+        intel_row_release(&r);
+        return err_set(&ctx->err, ERR_STATE, NULL, "the report was already assessed");
+    }
     snprintf(r.status, sizeof r.status, "%s", a->valid ? "valid" : "invalid");
     snprintf(r.assessed_by, sizeof r.assessed_by, "%s", ctx->who->user_id);
     r.assessed_at = clock_now();

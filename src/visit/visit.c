@@ -13,6 +13,7 @@
 #include "audit/audit.h"
 #include "core/clock.h"
 #include "core/rand.h"
+#include "dispute/dispute_fsm.h"
 #include "household/household.h"
 #include "inbox/inbox.h"
 #include "org/org.h"
@@ -22,7 +23,6 @@
 #include "core/xalloc.h"
 
 #define FUTURE_SLACK 300
-#define DAY 86400
 
 /* --- key persons ------------------------------------------------------------ */
 
@@ -121,7 +121,7 @@ static enum err kp_create_fn(struct tx *tx, void *argv)
     snprintf(k.village_id, sizeof k.village_id, "%s", v.id);
     k.notes = xstrdup(in->notes ? in->notes : "");
     k.created_at = clock_now();
-    k.next_due_at = k.created_at + (int64_t)days * DAY;
+    k.next_due_at = key_person_next_due(k.created_at, days);
     snprintf(k.created_by, sizeof k.created_by, "%s", ctx->who->user_id);
     char object[48];
     snprintf(object, sizeof object, "key_person/%s", k.id);
@@ -289,6 +289,11 @@ static enum err act_create_fn(struct tx *tx, void *argv)
             snprintf(ctx->err.field, sizeof ctx->err.field, "key_person_id");
         if (e != ERR_OK)
             return e;
+        if (strcmp(k.village_id, v.id) != 0) {
+            kp_row_release(&k);
+            return err_set(&ctx->err, ERR_INVALID, "key_person_id",
+                           "the person helped lives in another village");
+        }
     }
     char id[RAND_ID_LEN + 1], object[48];
     rand_id(id);
@@ -296,7 +301,8 @@ static enum err act_create_fn(struct tx *tx, void *argv)
     e = activity_repo_insert(tx, id, county, in, v.id, ctx->who->user_id);
     /* A contact with a key person moves their next due date. */
     if (e == ERR_OK && in->key_person_id && in->held_at > k.last_contact_at)
-        e = kp_repo_contact(tx, k.id, in->held_at, in->held_at + (int64_t)k.followup_days * DAY);
+        e = kp_repo_contact(tx, k.id, in->held_at,
+                            key_person_next_due(in->held_at, k.followup_days));
     kp_row_release(&k);
     if (e == ERR_OK && in->client_ref)
         e = idem_put(tx, ctx->who->user_id, "activity", in->client_ref, id);

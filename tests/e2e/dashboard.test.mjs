@@ -184,7 +184,6 @@ test('bureau dashboard: cards and charts render, a township drills down to its v
   await page.locator('.db-crumb-current', { hasText: '邕宁区' }).waitFor();
   await chartsRendered(page, '.chart-cmp', 1);
   await page.waitForTimeout(600); // the bars grow in (animation)
-  const box = await page.locator('.chart-cmp canvas').first().boundingBox();
   // The bars are sorted ascending from the bottom: 蒲庙镇 (the only township with records) is the top bar.
   const barAt = await page.evaluate(() => {
     const chart = window.echarts.getInstanceByDom(document.querySelector('.chart-cmp'));
@@ -194,7 +193,8 @@ test('bureau dashboard: cards and charts render, a township drills down to its v
     return { x, y, i };
   });
   assert.ok(barAt.i >= 0, 'the chart has a bar for 蒲庙镇');
-  await page.mouse.click(box.x + barAt.x - 2, box.y + barAt.y);
+  // locator.click scrolls the chart into view and checks that nothing covers the point.
+  await page.locator('.chart-cmp canvas').first().click({ position: { x: barAt.x - 2, y: barAt.y } });
   await page.locator('.db-crumb-current', { hasText: '蒲庙镇' }).waitFor();
   await page.locator('.db-cmp-table .db-drill', { hasText: '良信村' }).waitFor();
 
