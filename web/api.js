@@ -20,6 +20,11 @@ export function setCsrf(token) {
 // Called when any request (other than login) answers 401: the session is gone.
 export function setUnauthenticatedHandler(fn) { onUnauthenticated = fn; }
 
+// The offline store's hooks: a GET that cannot reach the server answers from the last stored copy (load), and
+// every successful GET may be stored (save). Set by web/offline/ui.js.
+let getCache = null;
+export function setGetCache(hooks) { getCache = hooks; }
+
 export class ApiError extends Error {
   constructor(status, body, retryAfter) {
     const e = (body && body.error) || {};
@@ -55,6 +60,10 @@ export async function api(method, path, body, opts = {}) {
   try {
     res = await fetch(BASE + path, init);
   } catch (_) {
+    if (method === 'GET' && getCache) {
+      const copy = await getCache.load(path).catch(() => null);
+      if (copy) return copy;
+    }
     throw new ApiError(0, null, null);
   }
   if (res.status === 204) return null;
@@ -69,6 +78,7 @@ export async function api(method, path, body, opts = {}) {
     if (res.status === 401 && !opts.noAuthRedirect && onUnauthenticated) onUnauthenticated(err);
     throw err;
   }
+  if (method === 'GET' && getCache) getCache.save(path, data);
   return data;
 }
 

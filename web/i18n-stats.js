@@ -70,6 +70,7 @@ export const zh = {
   // comparison and drill-down
   'db.cmp.title': '{level}对比',
   'db.cmp.title.generic': '下级区域对比',
+  'db.cmp.title.villages': '村（社区）对比',
   'db.cmp.metric': '对比指标',
   'db.cmp.hint': '点击图中柱条或列表中的名称，查看下一级数据。',
   'db.cmp.hint.leaf': '点击名称查看该村（社区）的数据。',
@@ -220,6 +221,7 @@ export const en = {
 
   'db.cmp.title': 'By {level}',
   'db.cmp.title.generic': 'By sub-area',
+  'db.cmp.title.villages': 'By village',
   'db.cmp.metric': 'Figure',
   'db.cmp.hint': 'Click a bar or a name to open the next level.',
   'db.cmp.hint.leaf': 'Click a name to open that village.',

@@ -173,8 +173,7 @@ static void client_ip(struct server *s, struct MHD_Connection *c, char out[64], 
         snprintf(out, 64, "%s", best);
 }
 
-static void add_security_headers(struct server *s, struct MHD_Response *resp, bool api,
-                                 bool https)
+static void add_security_headers(struct server *s, struct MHD_Response *resp, bool api, bool https)
 {
     MHD_add_response_header(resp, "Content-Security-Policy",
                             "default-src 'self'; script-src 'self'; style-src 'self'; "

@@ -371,7 +371,7 @@ export async function render(main, ctx) {
       cmp = { metric: 'disputes.screened', select: metricSelect('db-cmp-metric', t('db.cmp.metric'), 'disputes.screened') };
       cmp.chart = chartBox('chart-cmp', t('db.cmp.chart', { metric: t('db.m.disputes.screened') }));
       cmp.table = h('div', { class: 'db-cmp-table' }, loading());
-      const title = t('db.cmp.title', { level: levelLabel(childLevel === 'community' ? 'village' : childLevel) });
+      const title = LEAF_LEVELS.has(childLevel) ? t('db.cmp.title.villages') : t('db.cmp.title', { level: levelLabel(childLevel) });
       cmp.section = panel(title, LEAF_LEVELS.has(childLevel) ? t('db.cmp.hint.leaf') : t('db.cmp.hint'), cmp.select.wrap,
         h('div', { class: 'db-cmp' }, h('div', { class: 'db-cmp-chart' }, cmp.chart), cmp.table));
       cmp.section.classList.add('db-section-cmp');
@@ -677,7 +677,7 @@ function scorecard(items) {
     const shown = expanded ? sorted : sorted.slice(0, LIMIT);
     tbody.replaceChildren(...shown.map((r) => h('tr', { class: r.low_volume ? 'db-low' : '' },
       h('td', { class: 'num db-rank', 'data-label': t('db.sc.col.rank') }, String(rank.get(r))),
-      cols.map((c) => h('td', { class: c.text ? '' : 'num', 'data-label': c.label },
+      cols.map((c) => h('td', { class: c.key === 'name' ? 'db-sc-name' : c.text ? '' : 'num', 'data-label': c.label },
         c.key === 'name' ? [h('strong', null, r.name || ''), r.low_volume ? h('span', { class: 'tag tag-low', title: t('db.sc.low.title') }, t('db.sc.low')) : null]
           : c.key === 'score' ? h('span', { class: 'db-score' }, (Number(r.score) || 0).toFixed(1))
             : c.text ? c.get(r) : num(c.get(r)))))));
