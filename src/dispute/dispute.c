@@ -503,20 +503,25 @@ static enum err get_fn(struct tx *tx, void *argv)
     enum err e = load(tx, a->ctx, a->id, &d, &v);
     if (e == ERR_OK)
         e = dispute_json(tx, a->ctx, &d, &v, &a->out);
-    if (e == ERR_OK) {
-        char object[48];
-        snprintf(object, sizeof object, "dispute/%s", d.id);
-        e = audit_append(tx, a->ctx, "dispute.read", object,
-                         role_can(a->ctx->who->role, RES_DISPUTES, RIGHT_U) ? "ok full_id" : "ok");
-    }
     dispute_row_release(&d);
     return e;
 }
 
 enum err dispute_get(struct ctx *ctx, const char *id, json_t **out)
 {
+    /* Read concurrently; the audit row is durable before the answer. */
     struct get_arg a = {ctx, id, NULL};
-    enum err e = tx_run(ctx->app->db, true, get_fn, &a);
+    enum err e = tx_run(ctx->app->db, false, get_fn, &a);
+    if (e == ERR_OK) {
+        char object[48];
+        snprintf(object, sizeof object, "dispute/%s", id);
+        e = audit_record(ctx, "dispute.read", object,
+                         role_can(ctx->who->role, RES_DISPUTES, RIGHT_U) ? "ok full_id" : "ok");
+        if (e != ERR_OK) {
+            json_decref(a.out);
+            a.out = NULL;
+        }
+    }
     *out = a.out;
     return e;
 }

@@ -830,12 +830,6 @@ static enum err get_fn(struct tx *tx, void *argv)
     enum err e = load_visible(tx, a->ctx, a->id, &app, t, &village);
     if (e == ERR_OK)
         e = app_json(tx, a->ctx, &app, t, &village, &a->out);
-    if (e == ERR_OK) {
-        char object[48];
-        snprintf(object, sizeof object, "household/%s", app.id);
-        e = audit_append(tx, a->ctx, "household.read", object,
-                         sees_full_id(a->ctx) ? "ok full_id" : "ok");
-    }
     hh_app_release(&app);
     free(t);
     return e;
@@ -843,8 +837,22 @@ static enum err get_fn(struct tx *tx, void *argv)
 
 enum err household_get(struct ctx *ctx, const char *id, json_t **out)
 {
+    /*
+     * The record is read in a read transaction, concurrently with other
+     * readers; the audit row of the read is then committed (batched with
+     * other writes) before anything is answered.
+     */
     struct get_arg a = {ctx, id, NULL};
-    enum err e = tx_run(ctx->app->db, true, get_fn, &a);
+    enum err e = tx_run(ctx->app->db, false, get_fn, &a);
+    if (e == ERR_OK) {
+        char object[48];
+        snprintf(object, sizeof object, "household/%s", id);
+        e = audit_record(ctx, "household.read", object, sees_full_id(ctx) ? "ok full_id" : "ok");
+        if (e != ERR_OK) {
+            json_decref(a.out);
+            a.out = NULL;
+        }
+    }
     *out = a.out;
     return e;
 }
