@@ -26,6 +26,8 @@ import * as intelView from './views/intel.js';
 import * as visitsView from './views/visits.js';
 import { policeIcons } from './icons-police.js';
 import { startLive, stopLive, subscribe as subscribeLive } from './live.js';
+import * as offline from './offline/ui.js';
+import * as outboxView from './views/outbox.js';
 
 Object.assign(icons, policeIcons, disputesView.grassIcons);
 
@@ -33,7 +35,7 @@ const VIEWS = {
   home: homeView, village: villageView, areas: areasView, assistants: assistantsView,
   users: usersView, audit: auditView, account: accountView, hb: householdView, inbox: inboxView,
   cases: casesView, bulletins: bulletinsView, leads: leadsView, patrols: patrolsView, dashboard: dashboardView,
-  disputes: disputesView, intel: intelView, visits: visitsView,
+  disputes: disputesView, intel: intelView, visits: visitsView, outbox: outboxView,
 };
 
 // Pages anyone may open, signed in or not.
@@ -64,7 +66,7 @@ const GRASS_NAV = {
 GRASS_NAV.station_chief = GRASS_NAV.officer;
 GRASS_NAV.bureau = GRASS_NAV.officer;
 const GRASS_ROUTES = ['disputes', 'intel', 'visits'];
-const EXTRA_ROUTES = { assistant: ['leads', ...GRASS_ROUTES] };
+const EXTRA_ROUTES = { assistant: ['leads', ...GRASS_ROUTES, 'outbox'] };
 
 function withGrass(role, nav) {
   const extra = GRASS_NAV[role];
@@ -151,6 +153,9 @@ function langButton(extraClass = '') {
 }
 
 export async function logout() {
+  // The phone's outbox: unsent records are sent first or discarded only on the assistant's explicit confirmation.
+  if (!(await offline.beforeLogout())) return;
+  await offline.wipe();
   try { await post('/auth/logout', undefined, { noAuthRedirect: true }); } catch (_) { /* the session ends locally anyway */ }
   endSession({ kind: 'ok', key: 'login.loggedout' });
 }
@@ -167,6 +172,8 @@ function endSession(notice) {
 setUnauthenticatedHandler(() => {
   if (session.user) endSession({ kind: 'error', key: 'login.expired' });
 });
+// The outbox met an expired session: log in again; everything stays on the phone meanwhile.
+offline.outbox.setAuthHandler(() => { if (session.user) endSession({ kind: 'error', key: 'login.expired' }); });
 
 // A live inbox item or application change updates the unread badges at once.
 subscribeLive('inbox', () => refreshBadge());
@@ -176,6 +183,7 @@ function onLoggedIn(data) {
   setCsrf(data.csrf_token);
   resetCaches();
   loginNotice = null;
+  offline.outbox.resume();
   const first = navFor(session.user.role)[0][0];
   if (currentRoute() === first) route(); else location.hash = `#/${first}`;
 }
@@ -235,6 +243,7 @@ async function route() {
   for (const r of EXTRA_ROUTES[session.user.role] || []) if (!allowed.includes(r)) allowed.push(r);
   if (!allowed.includes(name)) { location.replace(`#/${allowed[0]}`); return; }
   const phone = session.user.role === 'assistant';
+  if (phone && await offline.gate(root, session.user, route)) return;
   const main = h('main', { id: 'main', class: 'main' });
   clear(root);
   root.className = phone ? 'layout-phone' : 'layout-desk';
@@ -243,6 +252,7 @@ async function route() {
   } else {
     root.append(header(false), h('div', { class: 'shell' }, navList(nav, name, 'sidebar'), main));
   }
+  if (phone) offline.decorate(main, session.user);
   const ctx = { user: session.user, navigate, logout, phone, refreshBadge };
   refreshBadge();
   startLive(session.user);
@@ -267,6 +277,10 @@ async function boot() {
   if (me.status === 'fulfilled' && me.value && me.value.user) {
     session.user = me.value.user;
     setCsrf(me.value.csrf_token);
+  } else if (me.status === 'rejected' && me.reason && me.reason.status === 0 && await offline.store.meta()) {
+    // No connection after a reload: unlock the phone's store with the PIN; the user of the last online visit.
+    const cached = await offline.offlineBoot(root);
+    if (cached && cached.user) { session.user = cached.user; if (cached.csrf_token && !sessionStorage.getItem('cunjing.csrf')) setCsrf(cached.csrf_token); }
   } else if (me.status === 'rejected' && me.reason && me.reason.status !== 401) {
     loginNotice = { kind: 'error', err: me.reason };
   }
@@ -275,4 +289,5 @@ async function boot() {
   document.body.classList.add('ready');
 }
 
+offline.registerServiceWorker();
 boot();

@@ -12,6 +12,7 @@ import { pageHead, card, errorBox, statusBox, showError, showStatus, loading, da
 import { subscribe, subscribeWhileHere, toast } from '../live.js';
 import { preparePhoto, csrfToken, idNumberProblem, normaliseId, phoneOk } from '../household-lib.js';
 import { put, backLink, chip, shortTime, isoLocal, toLocalInput, fromLocalInput, clientRef, photoStrip, photoPicker } from './leads-lib.js';
+import { outbox } from '../offline/ui.js';
 
 // ---- icons (same 24x24 stroke style as icons.js; merged into icons by app.js) ----
 const wrap = (body) => `<svg viewBox="0 0 24 24" width="24" height="24" aria-hidden="true" focusable="false" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round">${body}</svg>`;
@@ -373,16 +374,31 @@ async function renderNew(main, ctx) {
     if (!good || !when) { const bad = form.querySelector('[aria-invalid=true]'); if (bad) bad.focus(); return; }
     submit.disabled = true;
     try {
-      if (!created) {
-        const body = {
-          category: cat.value, title: title.value.trim(), description: desc.value.trim(), village_id: village.value,
-          parties: parties.map((p) => p.value()), risk_level: risk.value(), occurred_at: isoLocal(when), client_ref: ref,
-        };
-        if (hamlet.value) body.hamlet_id = hamlet.value;
-        created = await post('/disputes', body);
+      // Through the outbox (one path, online or not): the record with its client_ref, then its photos
+      // (downscaled before they are stored on the phone).
+      const body = {
+        category: cat.value, title: title.value.trim(), description: desc.value.trim(), village_id: village.value,
+        parties: parties.map((p) => p.value()), risk_level: risk.value(), occurred_at: isoLocal(when),
+      };
+      if (hamlet.value) body.hamlet_id = hamlet.value;
+      const label = body.title;
+      const prepared = [];
+      for (const f of [...picker.files]) prepared.push(await preparePhoto(f));
+      const it = await outbox.enqueue({ group: ref, client_ref: ref, kind: 'create', coll: 'disputes', label, body });
+      const photos = [];
+      for (const f of prepared) photos.push(await outbox.enqueue({ group: ref, kind: 'attach', coll: 'disputes', attKind: 'photo', file: f, label }));
+      if (photos.length) showStatus(ok, t('gr.photo.uploading'));
+      const done = await outbox.settle(it, 30000);
+      if (done && done.state === 'failed') {
+        for (const x of outbox.group(ref)) await outbox.remove(x.seq);
+        throw outbox.asError(done);
       }
-      const e = await uploadAll('disputes', created.id, picker.files, 'photo', ok);
-      if (e) { showError(errors, t('gr.photo.failed', { msg: e.message || errorText(e) })); submit.disabled = false; picker.reset(); return; }
+      if (!done || done.state !== 'sent') { location.hash = '#/outbox?saved=1'; return; }
+      created = done.result;
+      const results = [];
+      for (const p of photos) results.push(await outbox.settle(p, 180000));
+      const bad = results.find((r) => !r || r.state !== 'sent');
+      if (bad) { location.hash = '#/outbox?saved=1'; return; }
       location.hash = `#/disputes/${encodeURIComponent(created.id)}?created=1`;
     } catch (err) {
       const fields = { category: fCat, title: fTitle, village_id: fVillage, occurred_at: fOcc, hamlet_id: fHamlet, description: fDesc };

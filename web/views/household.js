@@ -11,6 +11,7 @@ import {
   durationText, timeLeftChip, clientRef, preparePhoto, uploadAttachment, csrfToken, releaseBlobs, isImage,
   attachmentImg, pdfIcon, openPdf, openViewer, reasonDialog,
 } from '../household-lib.js';
+import { outbox } from '../offline/ui.js';
 
 const API = '/household-applications';
 let typesCache = null;
@@ -57,7 +58,7 @@ function materialHint(name) {
 
 // The materials checklist. editable: capture buttons with progress; otherwise thumbnails only.
 // rec is shared and mutated (rec.attachments grows as uploads finish).
-function materialsPanel(rec, { editable, big }) {
+function materialsPanel(rec, { editable, big, capture }) {
   const list = h('ul', { class: `materials ${big ? 'materials-desk' : ''}`.trim() });
   const rows = new Map();
   const viewerItems = () => {
@@ -71,7 +72,9 @@ function materialsPanel(rec, { editable, big }) {
     const atts = (rec.attachments || []).filter((a) => a.kind === m.kind);
     clear(box);
     for (const a of atts) {
-      if (isImage(a)) {
+      if (a.localUrl) {
+        box.append(h('span', { class: 'thumb thumb-local', title: t('off.saved.photo') }, h('img', { class: 'thumb-img', alt: `${m.name} (${t('off.saved.photo')})`, src: a.localUrl })));
+      } else if (isImage(a)) {
         const b = h('button', { type: 'button', class: 'thumb', 'aria-label': t('viewer.open', { name: m.name }) },
           attachmentImg(rec.id, a, true, m.name, 'thumb-img'));
         b.addEventListener('click', () => {
@@ -134,9 +137,10 @@ function materialsPanel(rec, { editable, big }) {
         input.disabled = true;
         try {
           const ready = await preparePhoto(file);
-          const att = await uploadAttachment(rec.id, m.kind, ready, csrfToken(), (f) => { prog.value = Math.round(f * 100); });
+          const onProg = (f) => { prog.value = Math.round(f * 100); };
+          const att = capture ? await capture(m.kind, ready, onProg) : await uploadAttachment(rec.id, m.kind, ready, csrfToken(), onProg);
           rec.attachments = [...(rec.attachments || []), { thumb: isImage(att), ...att }];
-          progText.textContent = `${m.name}：${t('hb.material.uploaded')}`;
+          progText.textContent = `${m.name}：${att.local ? t('off.saved.photo') : t('hb.material.uploaded')}`;
           progText.classList.add('sr-only');
           refresh();
         } catch (e) {
@@ -392,11 +396,26 @@ async function renderWizard(main, ctx) {
       next.disabled = true;
       showStatus(status, t('hb.saving'));
       try {
+        const createBody = { business_type: state.type.code, village_id: villageId, applicant: app.value(), details: det.value() };
         if (!state.rec) {
-          const rec = await post(API, { business_type: state.type.code, village_id: villageId, applicant: app.value(), details: det.value(), client_ref: state.ref });
-          state.rec = rec;
-          state.warnings = rec.warnings || null;
-          showStatus(status, t('hb.created', { number: rec.number }));
+          // Through the outbox (one path, online or not): sent at once when the server answers.
+          const it = await outbox.enqueue({ group: state.ref, client_ref: state.ref, kind: 'create', coll: 'household-applications', label: `${typeName(state.type)} · ${createBody.applicant.name}`, body: createBody });
+          const done = await outbox.settle(it, 30000);
+          if (done && done.state === 'failed') { await outbox.remove(done.seq); throw outbox.asError(done); }
+          if (done && done.state === 'sent') {
+            const rec = done.result;
+            state.rec = rec;
+            state.warnings = rec.warnings || null;
+            showStatus(status, t('hb.created', { number: rec.number }));
+          } else {
+            state.rec = { id: null, local: true, seq: it.seq, number: t('off.pending.number'), status: 'draft', materials: state.type.materials || [], attachments: [], applicant: createBody.applicant };
+            showStatus(status, t('off.saved.local'));
+          }
+        } else if (state.rec.local) {
+          const c = outbox.group(state.ref).find((x) => x.kind === 'create');
+          if (c && c.state === 'sent') state.rec = { ...c.result, attachments: state.rec.attachments };
+          else if (c) await outbox.updateBody(c.seq, createBody);
+          state.rec.applicant = createBody.applicant;
         } else {
           const rec = await patch(`${API}/${encodeURIComponent(state.rec.id)}`, { version: state.rec.version, applicant: app.value(), details: det.value() });
           state.rec = { ...rec, attachments: rec.attachments || state.rec.attachments };
@@ -425,14 +444,32 @@ async function renderWizard(main, ctx) {
 
   function stepMaterials() {
     const rec = state.rec;
-    const panel = materialsPanel(rec, { editable: true });
+    // Photos go into the outbox (after their record); online they are uploaded at once with progress.
+    const capture = async (kind, file, onProgress) => {
+      const created = outbox.group(state.ref).find((x) => x.kind === 'create');
+      const recordId = rec.id || (created && created.state === 'sent' ? created.result.id : null);
+      const it = await outbox.enqueue({ group: state.ref, kind: 'attach', coll: 'household-applications', attKind: kind, file, recordId, label: `${typeName(state.type)} · ${(rec.applicant && rec.applicant.name) || ''}` });
+      const local = { id: `local-${it.seq}`, kind, content_type: file.type, localUrl: URL.createObjectURL(file), local: true };
+      if (!recordId) return local;
+      const off = outbox.subscribe((x) => { if (x && x.seq === it.seq && x.state === 'sending') onProgress(x.progress || 0); });
+      const done = await outbox.settle(it, 180000);
+      off();
+      if (done && done.state === 'sent') return { ...done.result, localUrl: undefined };
+      if (done && done.state === 'failed') { await outbox.remove(done.seq); throw outbox.asError(done); }
+      return local;
+    };
+    const panel = materialsPanel(rec, { editable: true, capture });
     const submit = h('button', { type: 'button', class: 'btn btn-primary btn-block' }, h('span', { class: 'icon', svg: icons.check }), t('hb.submit'));
     submit.addEventListener('click', async () => {
       submit.disabled = true;
       showStatus(status, t('hb.submitting'));
       try {
-        await post(`${API}/${encodeURIComponent(rec.id)}/submit`);
-        location.hash = `#/hb/${encodeURIComponent(rec.id)}?submitted=1`;
+        // Submitted by the outbox only after all this application's photos are stored on the server.
+        const it = await outbox.enqueue({ group: state.ref, kind: 'submit', coll: 'household-applications', recordId: rec.id || null, label: `${typeName(state.type)} · ${(rec.applicant && rec.applicant.name) || ''}` });
+        const done = rec.id ? await outbox.settle(it, 180000) : null;
+        if (done && done.state === 'failed') { await outbox.remove(done.seq); throw outbox.asError(done); }
+        if (done && done.state === 'sent') location.hash = `#/hb/${encodeURIComponent(rec.id)}?submitted=1`;
+        else location.hash = '#/outbox?saved=1';
       } catch (err) {
         showStatus(status, '');
         if (err instanceof ApiError && err.code === 'missing_materials') {
@@ -538,9 +575,12 @@ async function renderMine(main, ctx, id, params) {
       save.disabled = true;
       showError(errors, null);
       try {
-        rec = await patch(`${API}/${encodeURIComponent(rec.id)}`, { version: rec.version, applicant: app.value(), details: det.value() });
-        showStatus(status, t('hb.saved'));
-        draw();
+        // Through the outbox: a change made meanwhile by someone else comes back as a conflict page.
+        const it = await outbox.enqueue({ kind: 'patch', coll: 'household-applications', recordId: rec.id, label: rec.number, body: { version: rec.version, applicant: app.value(), details: det.value() } });
+        const done = await outbox.settle(it, 30000);
+        if (done && done.state === 'conflict') { location.hash = `#/outbox/${done.seq}`; return; }
+        if (done && done.state === 'failed') { await outbox.remove(done.seq); throw outbox.asError(done); }
+        if (done && done.state === 'sent') { rec = done.result; showStatus(status, t('hb.saved')); draw(); } else showStatus(status, t('off.saved.local'));
       } catch (err) {
         if (err instanceof ApiError && err.code === 'version_conflict' && err.detail && err.detail.current) {
           rec = err.detail.current;
