@@ -40,8 +40,8 @@ for (server, scen, conns), rs in groups.items():
         "errors": sum(x["wrk"]["non2xx"] + x["wrk"]["socket_errors"] for x in rs),
         "peak_rss_mib": round(rss[server] / 1024, 1) if server in rss else None,
     })
-order = {"nginx": 0, "peer-1": 1, "peer-2w": 2, "cunjing": 3, "cunjing-city": 4}
-sorder = {"static": 0, "list": 1, "get": 2, "create": 3}
+order = {"nginx": 0, "peer-1": 1, "peer-2w": 2, "cunjing": 3, "cunjing-nogc": 4, "cunjing-city": 5}
+sorder = {"static": 0, "list": 1, "get": 2, "stats": 3, "create": 4}
 rows.sort(key=lambda r: (r["conns"] if not r["server"].startswith("cunjing-pg") else 1000,
                          order.get(r["server"], 9), r["server"], sorder.get(r["scenario"], 9)))
 by = {(r["server"], r["scenario"], r["conns"]): r for r in rows}
@@ -103,11 +103,18 @@ if lst:
     tl.append(f"- list p99 at c64 <= 10 ms: **{f(lst['p99_ms'], '{:.1f}')} ms**")
 if cre:
     tl.append(f"- durable create x peer 1 process, synchronous=FULL (c64) >= 4: **{f(cre.get('x_peer1'), '{:.2f}')}**"
-              " (x group commit off: not measurable yet, no switch)")
+              )
+    nogc = by.get(("cunjing-nogc", "create", 64))
+    if nogc and nogc.get("rps"):
+        tl.append(f"- durable create, group commit x the same server with it off (c64) >= 3: "
+                  f"**{cre['rps'] / nogc['rps']:.2f}** ({f(cre['rps'])} / {f(nogc['rps'])} req/s)")
 if "cunjing" in rss and "peer-1" in rss:
     tl.append(f"- peak RSS <= 1/4 of the peer's: cunjing {rss['cunjing']/1024:.1f} MiB, "
               f"peer 1 process {rss['peer-1']/1024:.1f} MiB (ratio {rss['cunjing']/rss['peer-1']:.2f})")
-tl.append("- `GET /api/v1/stats/summary`: pending (the endpoint does not exist yet)")
+st = by.get(("cunjing", "stats", 64))
+if st:
+    tl.append(f"- `GET /api/v1/stats/summary` of a township (district scale, c64): {f(st['rps'])} req/s, "
+              f"p50 {f(st['p50_ms'], '{:.2f}')} ms (province scale: not generated in this run)")
 lines += ["", "Targets (issue 10):", ""] + tl + [""]
 md = "\n".join(lines)
 open(out + ".md", "w").write(md)

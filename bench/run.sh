@@ -32,7 +32,7 @@ PEER_SRC=${BENCH_PEER:-$ROOT/../shared/bench/peer-node}
 WORK=${BENCH_WORK:-/tmp/cjb.$$}
 T_START=$(date +%s)
 
-P_NGINX=18180; P_CJ=18181; P_PEER1=18183; P_PEER2=18184; P_LB=18190; P_PG=18195
+P_NGINX=18180; P_CJ=18181; P_PEER1=18183; P_PEER2=18184; P_CJ_NOGC=18185; P_LB=18190; P_PG=18195
 PG_PORTS=(18201 18202 18203 18204)
 
 say() { printf '[bench %3ds] %s\n' $(($(date +%s) - T_START)) "$*" >&2; }
@@ -300,9 +300,23 @@ EOF
 start_nginx
 NGINX_PIDS=($(tree_pids "$(cat "$WORK/nginx/nginx.pid")"))
 
+# the same data for the same server with group commit switched off (durable creates only)
+cp "$DB" "$WORK/db/nogc.db"
 start_cunjing "sqlite:$DB" $P_CJ "$WORK/logs/cunjing.log"
 CJ_MAIN=$CJ_PID
 make_targets $P_CJ 8 "$WORK/targets.lua"
+start_cunjing "sqlite:$WORK/db/nogc.db" $P_CJ_NOGC "$WORK/logs/cunjing-nogc.log" CUNJING_DB_GROUP_COMMIT=false
+CJ_NOGC=$CJ_PID
+make_targets $P_CJ_NOGC 8 "$WORK/targets-nogc.lua"
+# a township official, for the statistics summary of a township
+BENCH_STATS_TOKEN=$(python3 -c '
+import json, sys, urllib.request
+req = urllib.request.Request(f"http://127.0.0.1:{sys.argv[1]}/api/v1/auth/login", method="POST",
+    data=json.dumps({"username": "town_pumiao", "password": "Cunjing@2026"}).encode(),
+    headers={"Content-Type": "application/json"})
+print(json.load(urllib.request.urlopen(req))["token"])
+' $P_CJ)
+export BENCH_STATS_TOKEN
 if [ "$DO_CITY" = 1 ]; then
     start_cunjing "sqlite:$CDB" $((P_CJ + 1)) "$WORK/logs/cunjing-city.log"
     CJ_CITY=$CJ_PID
@@ -323,6 +337,7 @@ S_STATIC=$(lua_script static static)
 S_CJ_LIST=$(lua_script cj_list cj_common cj_list)
 S_CJ_GET=$(lua_script cj_get cj_common cj_get)
 S_CJ_CREATE=$(lua_script cj_create cj_common idnum cj_create)
+S_CJ_STATS=$(lua_script cj_stats cj_stats)
 S_PEER_LIST=$(lua_script peer_list peer_list)
 S_PEER_CREATE=$(lua_script peer_create peer_create)
 export BENCH_PEER_TOKEN=$PEER_TOKEN BENCH_PEER_VILLAGES=81
@@ -339,6 +354,7 @@ for ((r = 1; r <= RUNS; r++)); do
         export BENCH_TARGETS=$WORK/targets.lua BENCH_NONCE=r${r}c${c}$$
         measure $r cunjing list $c "http://127.0.0.1:$P_CJ/" "$S_CJ_LIST" "$CJ_MAIN"
         measure $r cunjing get $c "http://127.0.0.1:$P_CJ/" "$S_CJ_GET" "$CJ_MAIN"
+        measure $r cunjing stats $c "http://127.0.0.1:$P_CJ/" "$S_CJ_STATS" "$CJ_MAIN"
         if [ "$DO_CITY" = 1 ]; then
             BENCH_TARGETS=$WORK/targets-city.lua measure $r cunjing-city list $c "http://127.0.0.1:$((P_CJ + 1))/" "$S_CJ_LIST" "$CJ_CITY"
         fi
@@ -352,6 +368,8 @@ for ((r = 1; r <= RUNS; r++)); do
     for c in 8 64; do
         export BENCH_TARGETS=$WORK/targets.lua BENCH_NONCE=r${r}c${c}$$
         measure $r cunjing create $c "http://127.0.0.1:$P_CJ/" "$S_CJ_CREATE" "$CJ_MAIN"
+        BENCH_TARGETS=$WORK/targets-nogc.lua measure $r cunjing-nogc create $c \
+            "http://127.0.0.1:$P_CJ_NOGC/" "$S_CJ_CREATE" "$CJ_NOGC"
     done
 done
 
@@ -366,6 +384,7 @@ done
     fi
 } >>"$RAW"
 stop_pid "$CJ_MAIN"
+stop_pid "$CJ_NOGC"
 [ "$DO_CITY" = 1 ] && stop_pid "$CJ_CITY"
 [ "$PEER_OK" = 1 ] && { stop_pid "$PEER1"; stop_pid "$PEER2"; }
 stop_nginx
