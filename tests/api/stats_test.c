@@ -9,6 +9,8 @@
  * the database). Every figure of /stats/summary is checked exactly, and
  * /stats/series, the scorecard row, a township equal to the sum of its
  * villages, the clerk's household-only view, 404 out of scope, 422 dates.
+ * Household services: applications submitted, completed on time and late,
+ * on the period's edges, overdue now, rejected, and in another township.
  */
 #include <math.h>
 #include <stdio.h>
@@ -129,6 +131,67 @@ static bool a_case(const char *kind, const char *at, int solved_credit)
     return ok && CHECKF(tdb_exec(srv.db_url, sql, err, sizeof err), "%s", err);
 }
 
+/* An ID number with its GB 11643 check digit. */
+static void make_id(const char *first17, char out[19])
+{
+    static const int w[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+    static const char map[] = "10X98765432";
+    int sum = 0;
+    for (int i = 0; i < 17; i++)
+        sum += (first17[i] - '0') * w[i];
+    memcpy(out, first17, 17);
+    out[17] = map[sum % 11];
+    out[18] = '\0';
+}
+
+/*
+ * A household application created through the API by s, then placed in time
+ * in the database (the server stamps submission and completion with the
+ * current time): status, first submitted, completed and due (Unix seconds,
+ * 0 = NULL).
+ */
+static bool application(struct tsession *s, const char *village, int n, const char *status,
+                        long long submitted, long long completed, long long due)
+{
+    char id[64], idn[19], first17[18], sql[512], err[256];
+    snprintf(first17, sizeof first17, "45010919800303%03d", n);
+    make_id(first17, idn);
+    bool ok =
+        POSTED(post(s, "/api/v1/household-applications",
+                    json_pack("{ss ss s{ss ss ss} s{ss}}", "business_type", "HB03", "village_id",
+                              village, "applicant", "name", "黄统计", "id_number", idn, "phone",
+                              "13812345678", "details", "note", "统计"),
+                    id, sizeof id),
+               201);
+    if (!ok)
+        return false;
+    char c_sub[32] = "NULL", c_done[32] = "NULL", c_due[32] = "NULL";
+    if (submitted)
+        snprintf(c_sub, sizeof c_sub, "%lld", submitted);
+    if (completed)
+        snprintf(c_done, sizeof c_done, "%lld", completed);
+    if (due)
+        snprintf(c_due, sizeof c_due, "%lld", due);
+    snprintf(sql, sizeof sql,
+             "UPDATE household_applications SET status = '%s', first_submitted_at = %s, "
+             "completed_at = %s, due_at = %s WHERE id = '%s'",
+             status, c_sub, c_done, c_due, id);
+    return CHECKF(tdb_exec(srv.db_url, sql, err, sizeof err), "%s", err);
+}
+
+/* open_overdue has no period: the demo's own applications count too. */
+static long long overdue_before_v, overdue_before_t;
+
+static long long overdue_of(const char *area)
+{
+    char path[256];
+    snprintf(path, sizeof path, "/api/v1/stats/summary?area_id=%s&" PERIOD, area);
+    json_t *s = get_json(&bureau, path, 200);
+    long long n = s ? (long long)json_integer_value(tj(s, "household.open_overdue")) : -1;
+    json_decref(s);
+    return n;
+}
+
 static bool build(void)
 {
     bool ok = true;
@@ -162,6 +225,21 @@ static bool build(void)
     ok = a_case("criminal", "2025-03-05T10:00:00+08:00", 1) && ok;
     ok = a_case("public_security", "2025-03-20T10:00:00+08:00", 0) && ok;
     ok = a_case("criminal", "2024-03-10T10:00:00+08:00", -1) && ok;
+    /*
+     * household services of 良信村 (times +08:00): submitted 3-05 10:00, completed 3-06,
+     * due 3-07 (on time); submitted 3-10, completed 3-20, due 3-12 (late); submitted 2-27
+     * (outside), completed 3-02, due 3-03 (on time); submitted 3-31 23:00, still open, due
+     * 4-02 (overdue now); submitted 4-01 00:00 (outside), rejected, due 4-03 (not overdue);
+     * one in 那楼镇 (another township).
+     */
+    overdue_before_v = overdue_of(v_lx);
+    overdue_before_t = overdue_of(town_pm);
+    ok = application(&yang, v_lx, 1, "completed", 1741140000, 1741226400, 1741341600) && ok;
+    ok = application(&yang, v_lx, 2, "completed", 1741572000, 1742436000, 1741773600) && ok;
+    ok = application(&yang, v_lx, 3, "completed", 1740621600, 1740880800, 1740996000) && ok;
+    ok = application(&yang, v_lx, 4, "submitted", 1743433200, 0, 1743588000) && ok;
+    ok = application(&yang, v_lx, 5, "rejected", 1743436800, 0, 1743674400) && ok;
+    ok = application(&a_tl, v_tl, 6, "completed", 1741140000, 1741226400, 1741341600) && ok;
     return ok;
 }
 
@@ -196,10 +274,10 @@ static void check_summary(json_t *s)
     FIG(s, "incidents.count", 2);
     FIG(s, "incidents.previous_year_count", 1);
     check_real(s, "incidents.yoy_change", 1.0);
-    FIG(s, "household.submitted", 0);
-    FIG(s, "household.completed", 0);
-    FIG(s, "household.completed_on_time", 0);
-    CHECK(json_is_null(tj(s, "household.on_time_rate")));
+    FIG(s, "household.submitted", 3);
+    FIG(s, "household.completed", 3);
+    FIG(s, "household.completed_on_time", 2);
+    check_real(s, "household.on_time_rate", 2.0 / 3.0);
 }
 
 static void test_summary(void)
@@ -209,7 +287,10 @@ static void test_summary(void)
     json_t *s = get_json(&town, path, 200);
     REQUIRE(s);
     check_summary(s);
+    FIG(s, "household.open_overdue", overdue_before_t + 1);
     json_decref(s);
+    CHECKF(overdue_of(v_lx) == overdue_before_v + 1, "village open_overdue %lld, before %lld",
+           overdue_of(v_lx), overdue_before_v);
     s = get_json(&bureau, path, 200);
     check_summary(s);
     json_decref(s);
@@ -223,6 +304,8 @@ static void test_summary(void)
     FIG(s, "disputes.screened", 1);
     FIG(s, "disputes.resolved", 1);
     FIG(s, "intel.reported", 0);
+    FIG(s, "household.submitted", 1);
+    FIG(s, "household.completed_on_time", 1);
     json_decref(s);
 }
 
@@ -305,6 +388,7 @@ static void test_series_and_scores(void)
     FIG(row, "visits", 3);
     FIG(row, "publicity_sessions", 1);
     FIG(row, "cases_assisted", 1);
+    FIG(row, "household_submitted", 3);
     CHECK(json_is_number(tj(row, "score")));
     CHECK(json_is_boolean(tj(row, "low_volume")));
     CHECK(!tfind(tj(s, "items"), "user_id", a_tl.user_id));
