@@ -104,6 +104,8 @@ static json_t *table_rows(json_t *cur, json_t *prev)
     json_t *rows = json_array();
     for (size_t i = 0; i < N_FIGURES; i++) {
         json_t *c = path_get(cur, figures[i].path), *p = path_get(prev, figures[i].path);
+        if (!c && !p)
+            continue; /* a figure the caller's role does not see (household-only roles) */
         json_array_append_new(
             rows, json_pack("[s o o o]", figures[i].label, value_cell(c, figures[i].kind),
                             value_cell(p, figures[i].kind), change_cell(c, p, figures[i].kind)));
@@ -181,8 +183,10 @@ static char *html_page(const char *title, const char *subtitle, json_t *rows, si
 enum err report_monthly(struct ctx *ctx, const char *area_id, int year, int month,
                         enum report_format fmt, struct export_file *out)
 {
-    if (!role_can(ctx->who->role, RES_STATS, RIGHT_X))
-        return rec_forbidden(ctx, "export reports");
+    /* Reports are reads of the statistics (Rights table: R); scope and the
+     * household-only view come from stats_summary(). */
+    if (!role_can(ctx->who->role, RES_STATS, RIGHT_R))
+        return rec_forbidden(ctx, "read reports");
     if (month < 1 || month > 12 || year < 1900 || year > 9999)
         return err_set(&ctx->err, ERR_INVALID, "month", "a month YYYY-MM");
     static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};

@@ -431,12 +431,25 @@ static void test_report(void)
     CHECK(tdb_int(srv.db_url, "SELECT count(*) FROM audit_log WHERE action = 'report.monthly'") >=
           2);
 
-    /* roles, scope, validation */
-    tget(&srv, path, clerk.token, &r);
-    EXPECT_ERROR(&r, 403, "forbidden", NULL);
+    /* roles (Rights table: reports R), scope, validation */
+    snprintf(path, sizeof path, "/api/v1/reports/monthly?area_id=%s&month=%s&format=html",
+             town_pm_id, month);
+    tget(&srv, path, clerk.token, &r); /* household figures only */
+    REQUIRE(EXPECT_STATUS(&r, 200));
+    CHECK(strstr(r.body, "户政代办受理（件）") != NULL);
+    CHECK(strstr(r.body, "排查矛盾纠纷（起）") == NULL && strstr(r.body, "报送信息") == NULL);
     tresp_free(&r);
-    tget(&srv, path, yang.token, &r);
-    EXPECT_ERROR(&r, 403, "forbidden", NULL);
+    tget(&srv, path, yang.token, &r); /* an assistant: the township is out of scope */
+    EXPECT_ERROR(&r, 404, "not_found", T_ANY_FIELD);
+    tresp_free(&r);
+    snprintf(path, sizeof path, "/api/v1/reports/monthly?area_id=%s&month=%s&format=html", v_lx,
+             month);
+    tget(&srv, path, yang.token, &r); /* ... and the own village is in */
+    REQUIRE(EXPECT_STATUS(&r, 200));
+    CHECK(strstr(r.body, "排查矛盾纠纷（起）") != NULL);
+    tresp_free(&r);
+    tget(&srv, path, a_tl.token, &r);
+    EXPECT_ERROR(&r, 404, "not_found", T_ANY_FIELD);
     tresp_free(&r);
     char *nl = area_id("450109101000");
     snprintf(path, sizeof path, "/api/v1/reports/monthly?area_id=%s&month=%s", nl ? nl : "x",
