@@ -326,6 +326,7 @@ struct act_arg {
     const char *notes;
     const char *client_ref;
     json_t *out, *extra;
+    bool replayed; /* a retry: out is what the first request made */
 };
 
 static enum err act_fn(struct tx *tx, void *argv)
@@ -335,6 +336,7 @@ static enum err act_fn(struct tx *tx, void *argv)
     json_decref(a->out);
     json_decref(a->extra);
     a->out = a->extra = NULL;
+    a->replayed = false;
     struct dispute_row d;
     memset(&d, 0, sizeof d);
     struct area_row v;
@@ -348,6 +350,7 @@ static enum err act_fn(struct tx *tx, void *argv)
     if (a->client_ref && a->kind != ACT_CLOSE &&
         (e = idem_get(tx, ctx->who->user_id, idem_kind, a->client_ref, &seen, seen_id)) == ERR_OK &&
         seen) {
+        a->replayed = true;
         e = dispute_json(tx, ctx, &d, &v, &a->out);
         dispute_row_release(&d);
         return e;
@@ -441,16 +444,19 @@ out:
     return e;
 }
 
-static enum err run_act(struct act_arg *a, json_t **out, json_t **extra)
+static enum err run_act(struct act_arg *a, json_t **out, json_t **extra, bool *created)
 {
     enum err e = tx_run(a->ctx->app->db, true, act_fn, a);
     *out = a->out;
     *extra = a->extra;
+    if (created)
+        *created = e == ERR_OK && !a->replayed;
     return e;
 }
 
 enum err dispute_add_session(struct ctx *ctx, const char *id,
-                             const struct dispute_session_input *in, json_t **out, json_t **extra)
+                             const struct dispute_session_input *in, json_t **out, json_t **extra,
+                             bool *created)
 {
     if (in->held_at > clock_now() + FUTURE_SLACK)
         return err_set(&ctx->err, ERR_INVALID, "held_at", "must not lie in the future");
@@ -458,18 +464,18 @@ enum err dispute_add_session(struct ctx *ctx, const char *id,
         return err_set(&ctx->err, ERR_INVALID, "client_ref", "1-64 printable characters");
     struct act_arg a = {
         .ctx = ctx, .id = id, .kind = ACT_SESSION, .session = in, .client_ref = in->client_ref};
-    return run_act(&a, out, extra);
+    return run_act(&a, out, extra, created);
 }
 
 enum err dispute_close(struct ctx *ctx, const char *id, const struct dispute_close_input *in,
                        json_t **out, json_t **extra)
 {
     struct act_arg a = {.ctx = ctx, .id = id, .kind = ACT_CLOSE, .close = in};
-    return run_act(&a, out, extra);
+    return run_act(&a, out, extra, NULL);
 }
 
 enum err dispute_add_followup(struct ctx *ctx, const char *id, int64_t at, const char *notes,
-                              const char *client_ref, json_t **out, json_t **extra)
+                              const char *client_ref, json_t **out, json_t **extra, bool *created)
 {
     if (client_ref && !idem_ref_ok(client_ref))
         return err_set(&ctx->err, ERR_INVALID, "client_ref", "1-64 printable characters");
@@ -481,7 +487,7 @@ enum err dispute_add_followup(struct ctx *ctx, const char *id, int64_t at, const
                         .at = at,
                         .notes = notes,
                         .client_ref = client_ref};
-    return run_act(&a, out, extra);
+    return run_act(&a, out, extra, created);
 }
 
 /* --- reads ------------------------------------------------------------------- */

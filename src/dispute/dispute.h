@@ -40,7 +40,8 @@ struct dispute_session_input {
     const char *client_ref;           /* a retry adds no second session */
 };
 enum err dispute_add_session(struct ctx *ctx, const char *id,
-                             const struct dispute_session_input *in, json_t **out, json_t **extra);
+                             const struct dispute_session_input *in, json_t **out, json_t **extra,
+                             bool *created); /* false: a retry answered with the first's result */
 
 struct dispute_close_input {
     const char *result; /* resolved | unresolved | referred */
@@ -50,7 +51,7 @@ struct dispute_close_input {
 enum err dispute_close(struct ctx *ctx, const char *id, const struct dispute_close_input *in,
                        json_t **out, json_t **extra);
 enum err dispute_add_followup(struct ctx *ctx, const char *id, int64_t at, const char *notes,
-                              const char *client_ref, json_t **out, json_t **extra);
+                              const char *client_ref, json_t **out, json_t **extra, bool *created);
 enum err dispute_get(struct ctx *ctx, const char *id, json_t **out);
 
 struct dispute_query {

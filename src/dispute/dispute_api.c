@@ -157,9 +157,10 @@ void dispute_api_session(struct req *r)
     if (!in.participants)
         in.participants = empty = json_array();
     json_t *out = NULL, *extra = NULL;
-    enum err e = dispute_add_session(&r->ctx, req_param(r, 0), &in, &out, &extra);
+    bool created = false;
+    enum err e = dispute_add_session(&r->ctx, req_param(r, 0), &in, &out, &extra, &created);
     json_decref(empty);
-    answer(r, e, 201, out, extra);
+    answer(r, e, created ? 201 : 200, out, extra);
 }
 
 void dispute_api_close(struct req *r)
@@ -192,8 +193,10 @@ void dispute_api_followup(struct req *r)
         !jin_str(r, o, "client_ref", "client_ref", 64, false, &ref))
         return;
     json_t *out = NULL, *extra = NULL;
-    enum err e = dispute_add_followup(&r->ctx, req_param(r, 0), at, notes, ref, &out, &extra);
-    answer(r, e, 201, out, extra);
+    bool created = false;
+    enum err e =
+        dispute_add_followup(&r->ctx, req_param(r, 0), at, notes, ref, &out, &extra, &created);
+    answer(r, e, created ? 201 : 200, out, extra);
 }
 
 void dispute_api_attach(struct req *r)

@@ -872,6 +872,19 @@ static void test_bad_inputs(void)
 
 /* --- idempotent create ---------------------------------------------------------------- */
 
+/* The mediation sessions in a dispute's timeline. */
+static size_t timeline_sessions(json_t *d)
+{
+    size_t n = 0, i;
+    json_t *ev;
+    json_array_foreach(tj(d, "timeline"), i, ev)
+    {
+        const char *k = json_string_value(json_object_get(ev, "kind"));
+        n += k && !strcmp(k, "session");
+    }
+    return n;
+}
+
 static void test_idempotent(void)
 {
     char body[2048], first[64] = "";
@@ -911,6 +924,24 @@ static void test_idempotent(void)
     tresp_free(&r);
     if (hid[0])
         CHECK_INT(inbox_count(&chief, "dispute_high_risk", hid), 1);
+    /* a retried mediation session: 201 then 200 with the same dispute, one session */
+    char path[160], sbody[320];
+    snprintf(path, sizeof path, "/api/v1/disputes/%s/sessions", first);
+    snprintf(sbody, sizeof sbody,
+             "{\"held_at\":\"%s\",\"mediators\":[\"杨建字\"],\"outcome\":\"continuing\","
+             "\"client_ref\":\"offline-session-0001\"}",
+             iso_in(-1800));
+    post(&yang, path, sbody, &r);
+    EXPECT_STATUS(&r, 201);
+    size_t sessions = timeline_sessions(r.json);
+    tresp_free(&r);
+    post(&yang, path, sbody, &r);
+    if (EXPECT_STATUS(&r, 200)) {
+        CHECK_STR(tjs(r.json, "id"), first);
+        CHECKF(timeline_sessions(r.json) == sessions && sessions >= 1,
+               "sessions after the retry: %zu, before %zu", timeline_sessions(r.json), sessions);
+    }
+    tresp_free(&r);
 }
 
 /* --- setup ---------------------------------------------------------------------------- */
