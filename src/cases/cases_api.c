@@ -70,7 +70,9 @@ void case_api_create(struct req *r)
 void case_api_list(struct req *r)
 {
     struct case_query q = {0};
-    if (!q_str(r, "status", 8, &q.status) || !q_str(r, "kind", 20, &q.kind) ||
+    static const char *const statuses[] = {"open", "closed", NULL};
+    static const char *const kinds[] = {"criminal", "public_security", NULL};
+    if (!q_enum(r, "status", statuses, &q.status) || !q_enum(r, "kind", kinds, &q.kind) ||
         !q_str(r, "village_id", 64, &q.village_id) || !q_str(r, "cursor", 64, &q.cursor) ||
         !q_limit(r, &q.limit))
         return;

@@ -114,8 +114,11 @@ void dispute_api_create(struct req *r)
 void dispute_api_list(struct req *r)
 {
     struct dispute_query q = {0};
-    if (!q_str(r, "status", 12, &q.status) || !q_str(r, "village_id", 64, &q.village_id) ||
-        !q_str(r, "risk_level", 8, &q.risk_level) || !q_str(r, "category", 8, &q.category) ||
+    static const char *const statuses[] = {"open",       "mediating", "resolved",
+                                           "unresolved", "referred",  NULL};
+    static const char *const risks[] = {"low", "medium", "high", NULL};
+    if (!q_enum(r, "status", statuses, &q.status) || !q_str(r, "village_id", 64, &q.village_id) ||
+        !q_enum(r, "risk_level", risks, &q.risk_level) || !q_str(r, "category", 8, &q.category) ||
         !q_str(r, "cursor", 64, &q.cursor) || !q_limit(r, &q.limit))
         return;
     json_t *items = NULL;

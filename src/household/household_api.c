@@ -123,7 +123,9 @@ void household_api_list(struct req *r)
 {
     struct hh_query q = {0};
     const char *overdue = NULL, *sort = NULL;
-    if (!q_str(r, "status", 16, &q.status) || !q_str(r, "village_id", 64, &q.village_id) ||
+    static const char *const statuses[] = {"draft",     "submitted", "accepted", "approved",
+                                           "completed", "returned",  "rejected", NULL};
+    if (!q_enum(r, "status", statuses, &q.status) || !q_str(r, "village_id", 64, &q.village_id) ||
         !q_str(r, "business_type", 16, &q.business_type) || !q_str(r, "q", 64, &q.q) ||
         !q_str(r, "overdue", 8, &overdue) || !q_str(r, "sort", 16, &sort) ||
         !q_str(r, "cursor", 64, &q.cursor) || !q_limit(r, &q.limit))

@@ -261,6 +261,26 @@ bool q_date(struct req *r, const char *name, bool end, int64_t *out)
     return true;
 }
 
+bool q_enum(struct req *r, const char *name, const char *const *allowed, const char **out)
+{
+    if (!q_str(r, name, 32, out))
+        return false;
+    if (!*out)
+        return true;
+    char msg[256] = "one of:";
+    size_t used = strlen(msg);
+    for (size_t i = 0; allowed[i]; i++) {
+        if (!strcmp(*out, allowed[i]))
+            return true;
+        int n = snprintf(msg + used, sizeof msg - used, "%s %s", i ? "," : "", allowed[i]);
+        if (n > 0 && (size_t)n < sizeof msg - used)
+            used += (size_t)n;
+    }
+    *out = NULL;
+    resp_fail(r, ERR_INVALID, name, msg);
+    return false;
+}
+
 bool q_str(struct req *r, const char *name, size_t max_chars, const char **out)
 {
     const char *s = req_query(r, name);

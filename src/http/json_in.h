@@ -48,5 +48,8 @@ bool q_limit(struct req *r, int *limit);
 bool q_date(struct req *r, const char *name, bool end, int64_t *out);
 /* ?name= as a string of at most max_chars (NULL when absent). */
 bool q_str(struct req *r, const char *name, size_t max_chars, const char **out);
+/* ?name= as one of the NULL-terminated allowed values (NULL when absent); any other value is
+ * 422 invalid_field naming them. */
+bool q_enum(struct req *r, const char *name, const char *const *allowed, const char **out);
 
 #endif

@@ -58,7 +58,8 @@ void intel_api_create(struct req *r)
 void intel_api_list(struct req *r)
 {
     struct intel_query q = {0};
-    if (!q_str(r, "status", 12, &q.status) || !q_str(r, "village_id", 64, &q.village_id) ||
+    static const char *const statuses[] = {"pending", "valid", "invalid", NULL};
+    if (!q_enum(r, "status", statuses, &q.status) || !q_str(r, "village_id", 64, &q.village_id) ||
         !q_str(r, "category", 8, &q.category) || !q_str(r, "cursor", 64, &q.cursor) ||
         !q_limit(r, &q.limit))
         return;

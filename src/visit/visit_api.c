@@ -65,7 +65,8 @@ void activity_api_create(struct req *r)
 void activity_api_list(struct req *r)
 {
     struct activity_query q = {0};
-    if (!q_str(r, "kind", 20, &q.kind) || !q_str(r, "village_id", 64, &q.village_id) ||
+    static const char *const kinds[] = {"visit", "publicity", "help_education", NULL};
+    if (!q_enum(r, "kind", kinds, &q.kind) || !q_str(r, "village_id", 64, &q.village_id) ||
         !q_str(r, "key_person_id", 64, &q.key_person_id) || !q_date(r, "from", false, &q.from) ||
         !q_date(r, "to", true, &q.to) || !q_str(r, "cursor", 64, &q.cursor) ||
         !q_limit(r, &q.limit))

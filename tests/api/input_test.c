@@ -399,6 +399,44 @@ static void test_security_headers(void)
     tresp_free(&r);
 }
 
+/* A list filter outside its values is 422 naming it, never an empty page; a valid one is 200. */
+static struct tsession *filters_as;
+static void test_list_filters(void)
+{
+    static const struct {
+        const char *path, *field;
+    } bad[] = {
+        {"/api/v1/household-applications?status=bogus", "status"},
+        {"/api/v1/disputes?status=closed", "status"},
+        {"/api/v1/disputes?risk_level=extreme", "risk_level"},
+        {"/api/v1/intel-reports?status=maybe", "status"},
+        {"/api/v1/cases?status=solved", "status"},
+        {"/api/v1/cases?kind=civil", "kind"},
+        {"/api/v1/activities?kind=party", "kind"},
+    };
+    struct tresp r;
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        tget(&srv, bad[i].path, filters_as->token, &r);
+        CHECKF(r.status == 422, "%s: %ld", bad[i].path, r.status);
+        EXPECT_ERROR(&r, 422, "invalid_field", bad[i].field);
+        CHECKF(r.body && strstr(r.body, "one of:"), "%s names the values: %s", bad[i].path,
+               r.body ? r.body : "");
+        tresp_free(&r);
+    }
+    static const char *const good[] = {
+        "/api/v1/household-applications?status=submitted",
+        "/api/v1/disputes?status=open&risk_level=high",
+        "/api/v1/intel-reports?status=valid",
+        "/api/v1/cases?status=closed&kind=criminal",
+        "/api/v1/activities?kind=help_education",
+    };
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        tget(&srv, good[i], filters_as->token, &r);
+        CHECKF(r.status == 200, "%s: %ld %s", good[i], r.status, r.body ? r.body : "");
+        tresp_free(&r);
+    }
+}
+
 static void test_valid_create(void)
 {
     char body[1024];
@@ -460,6 +498,8 @@ int main(void)
             check_run("method_and_path", test_method_and_path);
             check_run("security_headers", test_security_headers);
             check_run("valid_create", test_valid_create);
+            filters_as = &bureau;
+            check_run("list_filters", test_list_filters);
         }
         struct tresp r;
         tget(&srv, "/healthz", NULL, &r);
