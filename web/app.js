@@ -1,5 +1,5 @@
 // Entry point: boot, hash router, the two layouts (phone for assistants, desktop sidebar for the others).
-import { h, clear } from './dom.js';
+import { h, clear, setServerZone } from './dom.js';
 import { t, getLang, setLang, applyLang } from './i18n.js';
 import { get, post, setCsrf, setUnauthenticatedHandler } from './api.js';
 import { session, resetCaches } from './state.js';
@@ -274,6 +274,7 @@ async function boot() {
     get('/me', null, { noAuthRedirect: true }),
   ]);
   session.info = info.status === 'fulfilled' ? info.value : null;
+  if (session.info) setServerZone(session.info.time_zone);
   if (me.status === 'fulfilled' && me.value && me.value.user) {
     session.user = me.value.user;
     setCsrf(me.value.csrf_token);

@@ -78,9 +78,18 @@ export function formatDateTime(s) {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
 
+// The server's zone of day boundaries (GET /info time_zone): "today" is the server's date, not the device's
+// (a desktop left on UTC would otherwise ask for yesterday's records between 00:00 and 08:00 Beijing time).
+let serverZone = 'Asia/Shanghai';
+export function setServerZone(z) { if (typeof z === 'string' && z) serverZone = z; }
+
 export function todayISO(offsetDays = 0) {
-  const d = new Date();
-  d.setDate(d.getDate() + offsetDays);
-  const p = (n) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+  const at = new Date(Date.now() + offsetDays * 86400000);
+  try {
+    // en-CA formats as YYYY-MM-DD
+    return new Intl.DateTimeFormat('en-CA', { timeZone: serverZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+  } catch (_) {
+    const p = (n) => String(n).padStart(2, '0');
+    return `${at.getFullYear()}-${p(at.getMonth() + 1)}-${p(at.getDate())}`;
+  }
 }

@@ -20,7 +20,9 @@ void app_api_healthz(struct req *r)
 
 void app_api_info(struct req *r)
 {
+    /* time_zone: the zone of date filters and periods ([time] zone), so that the client's
+     * "today" is the server's, whatever the device's own zone. */
     resp_json(r, 200,
-              json_pack("{ss ss sb}", "name", "cunjing", "version", CUNJING_VERSION, "demo",
-                        r->ctx.app->demo));
+              json_pack("{ss ss sb ss}", "name", "cunjing", "version", CUNJING_VERSION, "demo",
+                        r->ctx.app->demo, "time_zone", r->ctx.app->cfg.zone));
 }

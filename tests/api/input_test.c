@@ -370,6 +370,7 @@ static void test_security_headers(void)
     if (EXPECT_STATUS(&r, 200)) {
         CHECK(tjs(r.json, "name") && tjs(r.json, "version"));
         CHECK(json_is_true(json_object_get(r.json, "demo")));
+        CHECK_STR(tjs(r.json, "time_zone"), "Asia/Shanghai"); /* the default [time] zone */
     }
     check_security_headers(&r, true);
     tresp_free(&r);
