@@ -1,5 +1,6 @@
 /*
- * Fixed-window rate limits shared by all instances (see ratelimit_repo.c).
+ * Fixed-window rate limits shared by all instances (see ratelimit_repo.c);
+ * a window starts at the first hit after the previous window ended.
  * Count the hit in a transaction of its own, so that it stays counted when
  * the request then fails.
  */
