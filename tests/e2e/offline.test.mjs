@@ -3,7 +3,9 @@
 // outbox; a reload (still offline) opens the app from the service worker and unlocks the encrypted store with the
 // PIN: the outbox still holds them; back online it drains, and the server has exactly one of each with both photos.
 // Then the server is killed right after it answered the first record of the outbox and restarted on the same
-// database: nothing lost, nothing doubled. Last, a stale edit of an application shows the conflict page with both
+// database: nothing lost, nothing doubled. Offline again, a security information report, an activity with a photo
+// and a mediation session (posted to the nested /disputes/{id}/sessions) wait in the outbox; back online the
+// server has exactly one of each. Last, a stale edit of an application shows the conflict page with both
 // versions. Fails on page errors and CSP violations.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -271,6 +273,66 @@ test('offline outbox: reload, PIN, drain, kill the server, conflict', { timeout:
   const dps2 = (await all(api, '/disputes')).filter((d) => d.title === title2);
   assert.equal(dps2.length, 1, 'nothing doubled');
   assert.equal((await api('GET', `/disputes/${dps2[0].id}`)).attachments.length, 2, 'nothing lost');
+
+  // ---- offline: a security information report, an activity with a photo, a mediation session (nested URL) ----
+  // Each form is opened once online; its lists reach the encrypted store (waited for).
+  const intelText = `离线上报的治安信息 ${Date.now()}`;
+  const topic = `离线登记的走访 ${Date.now()}`;
+  const sessionNote = `离线记录的调解 ${Date.now()}`;
+  await p.goto(`${base}/#/intel/new`);
+  await p.getByLabel('信息类别').locator('option').nth(1).waitFor({ state: 'attached' });
+  await p.goto(`${base}/#/visits/new`);
+  await p.getByLabel('村（社区）').locator('option').first().waitFor({ state: 'attached' });
+  await p.goto(`${base}/#/disputes/${dps[0].id}`);
+  await p.locator('.dp-session-form').waitFor();
+  for (let i = 0; ; i += 1) {
+    const keys = await cachedKeys();
+    if (['intel-categories', 'key-persons', `/disputes/${dps[0].id}`].every((k) => keys.some((x) => x.includes(k)))) break;
+    assert.ok(i < 120, `forms' lists not cached for offline use: ${keys.join(', ')}`);
+    await p.waitForTimeout(250);
+  }
+  const waiting = p.locator('.outbox-item[data-state="waiting"]');
+  await ctx.setOffline(true);
+
+  await p.goto(`${base}/#/intel/new`);
+  await p.getByLabel('信息类别').selectOption({ index: 1 });
+  await p.getByLabel('信息内容').fill(intelText);
+  await p.getByLabel('地点（可选）').fill('良信村路口');
+  await p.getByRole('button', { name: '上报', exact: true }).click();
+  await p.waitForURL(/#\/outbox\?saved=1$/);
+  await waiting.nth(0).waitFor();
+  assert.equal(await waiting.count(), 1, 'the report waits in the outbox');
+
+  await p.goto(`${base}/#/visits/new`);
+  await p.getByLabel('主题').fill(topic);
+  await p.getByLabel('参加人数').fill('12');
+  await p.getByLabel('情况记录').fill('离线时登记的走访。');
+  const vsPhoto = join(dir, 'vs.png');
+  writeFileSync(vsPhoto, png(800, 600, 120));
+  await p.locator('#vs-new-photo').setInputFiles(vsPhoto);
+  await p.locator('.photo-picker img[src^="blob:"]').waitFor();
+  await p.getByRole('button', { name: '保存记录' }).click();
+  await p.waitForURL(/#\/outbox\?saved=1$/);
+  await waiting.nth(2).waitFor();
+  assert.equal(await waiting.count(), 3, 'the activity and its photo wait too');
+
+  await p.goto(`${base}/#/disputes/${dps[0].id}`);
+  const sessionForm = p.locator('.dp-session-form');
+  await sessionForm.getByLabel('调解情况').fill(sessionNote);
+  await sessionForm.getByRole('button', { name: '保存调解记录' }).click();
+  await p.waitForURL(/#\/outbox\?saved=1$/);
+  await waiting.nth(3).waitFor();
+  assert.equal(await waiting.count(), 4, 'the session waits too');
+
+  await ctx.setOffline(false);
+  await waitDrained(p);
+  const reports = (await all(api, '/intel-reports')).filter((r) => r.content === intelText);
+  assert.equal(reports.length, 1, 'exactly one security information report');
+  const acts = (await all(api, '/activities')).filter((a) => a.topic === topic);
+  assert.equal(acts.length, 1, 'exactly one activity');
+  assert.equal((await api('GET', `/activities/${acts[0].id}`)).attachments.length, 1, 'the activity photo arrived');
+  const sessions = ((await api('GET', `/disputes/${dps[0].id}`)).timeline || []).filter((e) => e.kind === 'session' && e.data && e.data.notes === sessionNote);
+  assert.equal(sessions.length, 1, 'exactly one mediation session');
 
   // ---- a stale edit: the conflict page with both versions ----
   const draft = await api('POST', '/household-applications', { business_type: type.code, village_id: app.village_id, applicant: { name: '韦冲突', id_number: ID_NUMBER, phone: '13907710010' }, details: { address: '原地址' }, client_ref: `conf-${Date.now()}` });

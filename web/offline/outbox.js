@@ -57,10 +57,12 @@ export async function load() {
 
 export function forget() { items.splice(0); memBlobs.clear(); emit(null); }
 
-// item: { group, kind: create|attach|submit|patch, coll, label, body?, recordId?, file?, attKind?, meta? }
+// item: { group, kind: create|attach|submit|patch, coll, path?, label, body?, recordId?, file?, attKind?, meta? }
+// coll names the collection (its record's URL /<coll>/<id>, the outbox's labels); path, when given, is where a
+// create is posted instead of /<coll> (a nested collection: /bulletins/<id>/leads, /disputes/<id>/sessions).
 export async function enqueue(spec) {
   const it = {
-    seq: seqNext++, group: spec.group || newRef(), kind: spec.kind, coll: spec.coll, label: spec.label || '',
+    seq: seqNext++, group: spec.group || newRef(), kind: spec.kind, coll: spec.coll, path: spec.path || null, label: spec.label || '',
     body: spec.body || null, recordId: spec.recordId || null, attKind: spec.attKind || null, meta: spec.meta || null,
     client_ref: spec.client_ref || newRef(), state: 'waiting', error: null, progress: 0, result: null,
     created_at: new Date().toISOString(), sent_at: null, fileName: null, blobId: null,
@@ -174,7 +176,7 @@ export function setAuthHandler(fn) { onAuth = fn; }
 async function sendOne(it) {
   const id = recordIdFor(it);
   const base = `/${it.coll}`;
-  if (it.kind === 'create') return api('POST', base, { ...it.body, client_ref: it.client_ref });
+  if (it.kind === 'create') return api('POST', it.path || base, { ...it.body, client_ref: it.client_ref });
   if (it.kind === 'patch') return api('PATCH', `${base}/${encodeURIComponent(id)}`, it.body);
   if (it.kind === 'submit') {
     try { return await api('POST', `${base}/${encodeURIComponent(id)}/submit`, {}); } catch (e) {

@@ -5,11 +5,12 @@ import './i18n.js';
 import { h, formatDateTime } from '../dom.js';
 import { t } from '../i18n.js';
 import { get, setGetCache } from '../api.js';
+import { preparePhoto } from '../household-lib.js';
 import * as store from './store.js';
 import * as outbox from './outbox.js';
 
-// Lists and reference data kept for offline reading (own applications, inbox, bulletins, the forms' choices).
-const CACHED = /^\/(me|info|household-business-types|dispute-categories|areas|units|household-applications|inbox|bulletins|disputes)(\/|\?|$)/;
+// Lists and reference data kept for offline reading (own records, inbox, bulletins, the forms' choices).
+const CACHED = /^\/(me|info|household-business-types|dispute-categories|intel-categories|key-person-categories|areas|units|household-applications|inbox|bulletins|disputes|intel-reports|activities|key-persons|leads|patrols|patrol-teams)(\/|\?|$)/;
 let staleSeen = null; // {t} of the last answer served from the store during this page
 
 setGetCache({
@@ -122,7 +123,30 @@ export async function setupPage(main) {
 // Reference data the forms need offline, fetched (and so stored) right after unlock.
 export function prefetch() {
   if (!navigator.onLine || !store.isUnlocked()) return;
-  for (const p of ['/me', '/household-business-types', '/dispute-categories?limit=100', '/household-applications?limit=20', '/inbox?limit=20', '/bulletins?limit=20']) get(p).catch(() => {});
+  for (const p of ['/me', '/household-business-types', '/dispute-categories?limit=100', '/intel-categories?limit=100', '/key-persons?limit=100', '/patrol-teams?limit=100', '/household-applications?limit=20', '/inbox?limit=20', '/bulletins?limit=20']) get(p).catch(() => {});
+}
+
+// A create form's one path, online or not (as the household and dispute forms): the record with its client_ref
+// (posted to path, or /<coll>), then its photos (downscaled before they are stored on the phone, uploaded to
+// /<attColl>/<id>/attachments). Resolves { sent: true, result } when everything reached the server within the
+// wait, { sent: false } when it waits in the outbox (the form then opens #/outbox?saved=1). A refusal of the
+// record removes its items and throws the server's error (for the form's field errors).
+export async function sendThroughOutbox({ ref, coll, path = null, label = '', body, files = [], attColl = null, attKind = 'photo', onPhotos = null }) {
+  const prepared = [];
+  for (const f of [...files]) prepared.push(await preparePhoto(f));
+  const it = await outbox.enqueue({ group: ref, client_ref: ref, kind: 'create', coll, path, label, body });
+  const photos = [];
+  for (const f of prepared) photos.push(await outbox.enqueue({ group: ref, kind: 'attach', coll: attColl || coll, attKind, file: f, label }));
+  if (photos.length && onPhotos) onPhotos();
+  const done = await outbox.settle(it, 30000);
+  if (done && done.state === 'failed') {
+    for (const x of outbox.group(ref)) await outbox.remove(x.seq);
+    throw outbox.asError(done);
+  }
+  if (!done || done.state !== 'sent') return { sent: false, result: null };
+  const results = [];
+  for (const p of photos) results.push(await outbox.settle(p, 180000));
+  return { sent: results.every((r) => r && r.state === 'sent'), result: done.result };
 }
 
 // ---- notices at the top of the assistant's pages ----

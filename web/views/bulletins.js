@@ -14,6 +14,7 @@ import {
   POLICE_ROLES, ASSESS_ROLES, hashParts, put, backLink, chip, leadStatusChip, shortTime, clientRef, uploadPhoto,
   releaseUrls, photoStrip, photoPicker,
 } from './leads-lib.js';
+import { sendThroughOutbox } from '../offline/ui.js';
 
 export async function render(main, ctx) {
   releaseUrls();
@@ -161,16 +162,17 @@ function leadForm(b, onSent) {
     const label = submit.lastChild.textContent;
     submit.lastChild.textContent = t('lead.f.busy');
     try {
-      const lead = await post(`/bulletins/${encodeURIComponent(b.id)}/leads`, { content: text, client_ref: ref });
-      let photoErr = null;
-      for (const f of [...picker.files]) {
-        try { await uploadPhoto('leads', lead.id, f); } catch (err) { photoErr = err; }
-      }
-      onSent({ ...lead, attachments: undefined });
+      // Through the outbox (one path, online or not): the lead with its client_ref, then its photos
+      // (to /leads/<id>/attachments once the lead exists).
+      const sent = await sendThroughOutbox({
+        ref, coll: 'leads', path: `/bulletins/${encodeURIComponent(b.id)}/leads`, label: `${b.title || ''} · ${text.slice(0, 30)}`,
+        body: { content: text }, files: picker.files,
+      });
+      if (!sent.sent) { location.hash = '#/outbox?saved=1'; return; }
+      onSent({ ...sent.result, attachments: undefined });
       content.value = '';
       picker.reset();
       ref = clientRef();
-      if (photoErr) showError(errors, t('lead.sent.photo_failed', { msg: photoErr.message || '' }));
       showStatus(ok, t('lead.sent'));
     } catch (err) {
       showError(errors, err);

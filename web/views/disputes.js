@@ -12,7 +12,7 @@ import { pageHead, card, errorBox, statusBox, showError, showStatus, loading, da
 import { subscribe, subscribeWhileHere, toast } from '../live.js';
 import { preparePhoto, csrfToken, idNumberProblem, normaliseId, phoneOk } from '../household-lib.js';
 import { put, backLink, chip, shortTime, isoLocal, toLocalInput, fromLocalInput, clientRef, photoStrip, photoPicker } from './leads-lib.js';
-import { outbox } from '../offline/ui.js';
+import { outbox, sendThroughOutbox } from '../offline/ui.js';
 
 // ---- icons (same 24x24 stroke style as icons.js; merged into icons by app.js) ----
 const wrap = (body) => `<svg viewBox="0 0 24 24" width="24" height="24" aria-hidden="true" focusable="false" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round">${body}</svg>`;
@@ -458,6 +458,14 @@ async function renderDetail(main, ctx, id) {
     ok.scrollIntoView({ block: 'nearest' });
   };
 
+  // A session or follow-up (kind: sessions | followups) with its client_ref: the assistant's go through the outbox
+  // (one path, online or not); false when it waits there. The desk posts at once.
+  const addEntry = async (kind, entry, ref, what) => {
+    if (ctx.user.role !== 'assistant') { await post(`${url}/${kind}`, { ...entry, client_ref: ref }); return true; }
+    const sent = await sendThroughOutbox({ ref, coll: `dispute-${kind}`, path: `${url}/${kind}`, label: `${d.title} · ${what}`, body: entry });
+    return sent.sent;
+  };
+
   function draw() {
     const allowed = d.allowed || [];
     const place = [d.village_name, hamletName].filter(Boolean).join(' · ');
@@ -527,8 +535,8 @@ async function renderDetail(main, ctx, id) {
     const fNotes = field({ label: t('dp.session.notes'), input: notes, hint: t('dp.session.notes.hint') });
     const outcome = radios(`dp-out-${d.version}`, ['continuing', 'agreed', 'failed'].map((o) => ({ value: o, label: t(`dp.outcome.${o}`) })), 'continuing', t('dp.session.outcome'));
     const submit = h('button', { type: 'submit', class: 'btn btn-primary btn-block' }, h('span', { class: 'icon', svg: icons.check }), t('dp.session.submit'));
-    // (the server refuses client_ref on sessions: 422 unknown_field)
     const form = h('form', { class: 'dp-session-form', novalidate: true }, err, fHeld, fMed, fPart, fNotes, outcome.el, submit);
+    const ref = clientRef();
     form.addEventListener('submit', async (ev) => {
       ev.preventDefault();
       showError(err, null);
@@ -539,7 +547,8 @@ async function renderDetail(main, ctx, id) {
       if (!when || !good) return;
       submit.disabled = true;
       try {
-        await post(`${url}/sessions`, { held_at: isoLocal(when), mediators: splitNames(mediators.value), participants: splitNames(participants.value), notes: notes.value.trim(), outcome: outcome.value() });
+        const entry = { held_at: isoLocal(when), mediators: splitNames(mediators.value), participants: splitNames(participants.value), notes: notes.value.trim(), outcome: outcome.value() };
+        if (!(await addEntry('sessions', entry, ref, t('dp.session')))) { location.hash = '#/outbox?saved=1'; return; }
         await refresh(t('dp.session.ok'));
       } catch (e) {
         fieldError({ held_at: fHeld, mediators: fMed, participants: fPart, notes: fNotes }, e);
@@ -601,6 +610,7 @@ async function renderDetail(main, ctx, id) {
     const submit = h('button', { type: 'submit', class: 'btn btn-primary btn-block' }, h('span', { class: 'icon', svg: icons.check }), t('dp.followup.submit'));
     const form = h('form', { class: 'dp-followup-form', novalidate: true }, err,
       d.followup_due_at ? h('p', { class: 'hint' }, t('dp.followup.due', { d: shortTime(d.followup_due_at) })) : null, fAt, fNotes, submit);
+    const ref = clientRef();
     form.addEventListener('submit', async (ev) => {
       ev.preventDefault();
       showError(err, null);
@@ -608,7 +618,7 @@ async function renderDetail(main, ctx, id) {
       if (!when || !need(fNotes, notes)) return;
       submit.disabled = true;
       try {
-        await post(`${url}/followups`, { at: isoLocal(when), notes: notes.value.trim() });
+        if (!(await addEntry('followups', { at: isoLocal(when), notes: notes.value.trim() }, ref, t('dp.followup')))) { location.hash = '#/outbox?saved=1'; return; }
         await refresh(t('dp.followup.ok'));
       } catch (e) { fieldError({ at: fAt, notes: fNotes }, e); showError(err, e); submit.disabled = false; }
     });

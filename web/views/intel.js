@@ -9,6 +9,7 @@ import { pageHead, card, errorBox, statusBox, showError, showStatus, loading } f
 import { subscribeWhileHere } from '../live.js';
 import { put, backLink, chip, shortTime, isoLocal, clientRef } from './leads-lib.js';
 import { hashSegs, categories, catName, label, dateInput, checkWhen, need, fieldError, fillVillages } from './disputes.js';
+import { sendThroughOutbox } from '../offline/ui.js';
 
 const ASSESS = new Set(['officer', 'station_chief']);
 const STATUSES = ['pending', 'valid', 'invalid'];
@@ -153,10 +154,13 @@ async function renderNew(main) {
     if (!good || !when) return;
     submit.disabled = true;
     try {
-      const body = { category: cat.value, content: content.value.trim(), village_id: village.value, occurred_at: isoLocal(when), client_ref: ref };
+      // Through the outbox (one path, online or not), sent with its client_ref.
+      const body = { category: cat.value, content: content.value.trim(), village_id: village.value, occurred_at: isoLocal(when) };
       if (location_.value.trim()) body.location = location_.value.trim();
-      const r = await post('/intel-reports', body);
-      location.hash = `#/intel/${encodeURIComponent(r.id)}?created=1`;
+      const c = cats.find((x) => x.code === cat.value);
+      const sent = await sendThroughOutbox({ ref, coll: 'intel-reports', label: `${catName(c) || body.category} · ${body.content.slice(0, 30)}`, body });
+      if (!sent.result || !sent.result.id) { location.hash = '#/outbox?saved=1'; return; }
+      location.hash = `#/intel/${encodeURIComponent(sent.result.id)}?created=1`;
     } catch (err) {
       fieldError({ category: fCat, content: fContent, location: fLoc, village_id: fVillage, occurred_at: fOcc }, err);
       showError(errors, err); submit.disabled = false;

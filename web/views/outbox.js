@@ -70,14 +70,28 @@ export async function render(main) {
       rm.addEventListener('click', () => { if (window.confirm(t('off.remove.confirm'))) outbox.remove(it.seq); });
       actions.push(rm);
     }
-    if (it.state === 'sent' && it.result && it.result.id && it.kind === 'create') {
-      actions.push(h('a', { class: 'btn btn-secondary btn-small', href: it.coll === 'disputes' ? `#/disputes/${encodeURIComponent(it.result.id)}` : `#/hb/${encodeURIComponent(it.result.id)}` }, t('off.open')));
-    }
+    const href = it.state === 'sent' && it.result && it.result.id && it.kind === 'create' ? openHref(it) : null;
+    if (href) actions.push(h('a', { class: 'btn btn-secondary btn-small', href }, t('off.open')));
     if (actions.length) li.append(h('div', { class: 'outbox-actions' }, actions));
     return li;
   }
   const off = outbox.subscribe(() => { if (!listBox.isConnected) { off(); return; } draw(); });
   draw();
+}
+
+// Where a sent record is read (a session or follow-up answers its dispute; a lead is read on its bulletin).
+function openHref(it) {
+  const id = encodeURIComponent(it.result.id);
+  switch (it.coll) {
+    case 'household-applications': return `#/hb/${id}`;
+    case 'disputes': case 'dispute-sessions': case 'dispute-followups': return `#/disputes/${id}`;
+    case 'intel-reports': return `#/intel/${id}`;
+    case 'activities': return '#/visits';
+    case 'key-persons': return `#/visits/people/${id}`;
+    case 'leads': return it.result.bulletin_id ? `#/bulletins/${encodeURIComponent(it.result.bulletin_id)}` : '#/leads';
+    case 'patrols': return `#/patrols/${id}`;
+    default: return null;
+  }
 }
 
 // One value of a record as text (applicant / details objects flattened).

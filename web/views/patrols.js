@@ -10,8 +10,9 @@ import { loadScope, ancestorAt, getUnits } from '../state.js';
 import { pageHead, card, errorBox, statusBox, showError, showStatus, loading, dataTable, dl, tag, levelTag } from '../ui.js';
 import {
   hashParts, put, backLink, shortTime, isoLocal, toLocalInput, fromLocalInput, minutesText, distanceText, haversine,
-  trackLength, clientRef, uploadPhoto, releaseUrls, photoStrip, photoPicker,
+  trackLength, clientRef, releaseUrls, photoStrip, photoPicker,
 } from './leads-lib.js';
+import { sendThroughOutbox } from '../offline/ui.js';
 
 const FINDING_KINDS = ['gambling', 'hazard', 'suspicious', 'dispute', 'publicity', 'other'];
 const MEMBER_TYPES = ['police', 'assistant', 'village_staff', 'volunteer'];
@@ -239,12 +240,14 @@ async function renderLog(main, ctx) {
     if (st.coords.length >= 2) payload.track = { type: 'LineString', coordinates: st.coords };
     submit.disabled = true;
     try {
-      const p = await post('/patrols', payload);
-      for (const f of [...picker.files]) {
-        try { await uploadPhoto('patrols', p.id, f); } catch (err) { showError(errors, err); }
-      }
+      // Through the outbox (one path, online or not): the patrol with its client_ref, then its photos.
+      const tm = teams.find((x) => x.id === teamSel.value);
+      const sent = await sendThroughOutbox({
+        ref, coll: 'patrols', label: `${(tm && tm.name) || t('pt.team')} · ${shortTime(payload.started_at)}`, body: payload, files: picker.files,
+        onPhotos: () => showStatus(ok, t('gr.photo.uploading')),
+      });
       cleanup();
-      location.hash = `#/patrols/${encodeURIComponent(p.id)}`;
+      location.hash = sent.sent ? `#/patrols/${encodeURIComponent(sent.result.id)}` : '#/outbox?saved=1';
     } catch (err) {
       showError(errors, err);
       submit.disabled = false;

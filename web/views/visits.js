@@ -8,7 +8,8 @@ import { icons } from '../icons.js';
 import { pageHead, card, errorBox, statusBox, showError, showStatus, loading, dataTable, dl } from '../ui.js';
 import { idNumberProblem, normaliseId } from '../household-lib.js';
 import { put, backLink, chip, shortTime, isoLocal, clientRef, photoPicker } from './leads-lib.js';
-import { hashSegs, categories, catName, label, dateInput, checkWhen, need, fieldError, fillVillages, radios, uploadAll } from './disputes.js';
+import { hashSegs, categories, catName, label, dateInput, checkWhen, need, fieldError, fillVillages, radios } from './disputes.js';
+import { sendThroughOutbox } from '../offline/ui.js';
 
 const KINDS = ['visit', 'publicity', 'help_education'];
 const CREATE_KP = new Set(['assistant', 'officer', 'station_chief']);
@@ -17,7 +18,7 @@ export async function render(main, ctx) {
   const { segs, params } = hashSegs();
   const role = ctx.user.role;
   if (segs[1] === 'people') {
-    if (segs[2] === 'new') return CREATE_KP.has(role) ? renderKpNew(main) : location.replace('#/visits/people');
+    if (segs[2] === 'new') return CREATE_KP.has(role) ? renderKpNew(main, role) : location.replace('#/visits/people');
     if (segs[2]) return renderKp(main, ctx, segs[2]);
     return renderKpList(main, ctx, params);
   }
@@ -107,7 +108,6 @@ async function renderNew(main, params) {
     }
   } catch (err) { showError(errors, err); }
   const ref = clientRef();
-  let created = null;
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     showError(errors, null);
@@ -120,13 +120,13 @@ async function renderNew(main, params) {
     if (!good || !nOk || !when) return;
     submit.disabled = true;
     try {
-      if (!created) {
-        const body = { kind: kind.value(), village_id: village.value, held_at: isoLocal(when), topic: topic.value.trim(), people_count: n, notes: notes.value.trim(), client_ref: ref };
-        if (kp.value) body.key_person_id = kp.value;
-        created = await post('/activities', body);
-      }
-      const e = await uploadAll('activities', created.id, picker.files, 'photo', ok);
-      if (e) { showError(errors, t('gr.photo.failed', { msg: e.message || String(e) })); submit.disabled = false; picker.reset(); return; }
+      // Through the outbox (one path, online or not): the activity with its client_ref, then its photos.
+      const body = { kind: kind.value(), village_id: village.value, held_at: isoLocal(when), topic: topic.value.trim(), people_count: n, notes: notes.value.trim() };
+      if (kp.value) body.key_person_id = kp.value;
+      const sent = await sendThroughOutbox({
+        ref, coll: 'activities', label: `${t(`vs.kind.${body.kind}`)} · ${body.topic}`, body, files: picker.files, onPhotos: () => showStatus(ok, t('gr.photo.uploading')),
+      });
+      if (!sent.sent) { location.hash = '#/outbox?saved=1'; return; }
       location.hash = kp.value ? `#/visits/people/${encodeURIComponent(kp.value)}?created=1` : '#/visits?created=1';
     } catch (err) {
       fieldError({ topic: fTopic, held_at: fHeld, people_count: fPeople, key_person_id: fKp, village_id: fVillage, notes: fNotes }, err);
@@ -208,7 +208,7 @@ async function renderKp(main, ctx, id) {
   } catch (err) { put(box); showError(errors, err); }
 }
 
-async function renderKpNew(main) {
+async function renderKpNew(main, role) {
   const errors = errorBox();
   const cat = h('select', null, h('option', { value: '' }, t('kp.f.category.pick')));
   const name = h('input', { type: 'text', maxlength: '50', autocomplete: 'off' });
@@ -249,10 +249,14 @@ async function renderKpNew(main) {
     if (!good || prob) return;
     submit.disabled = true;
     try {
-      const body = { category: cat.value, name: name.value.trim(), village_id: village.value, notes: notes.value.trim(), client_ref: ref };
+      // Through the outbox (one path, online or not), sent with its client_ref
+      const body = { category: cat.value, name: name.value.trim(), village_id: village.value, notes: notes.value.trim() };
       if (idn.value.trim()) body.id_number = normaliseId(idn.value);
-      const p = await post('/key-persons', body);
-      location.hash = `#/visits/people/${encodeURIComponent(p.id)}`;
+      // (the desk roles post at once: the outbox is the assistant's phone's)
+      const sent = role === 'assistant' ? await sendThroughOutbox({ ref, coll: 'key-persons', label: body.name, body })
+        : { result: await post('/key-persons', { ...body, client_ref: ref }) };
+      if (!sent.result || !sent.result.id) { location.hash = '#/outbox?saved=1'; return; }
+      location.hash = `#/visits/people/${encodeURIComponent(sent.result.id)}`;
     } catch (err) {
       fieldError({ category: fCat, name: fName, id_number: fId, village_id: fVillage, notes: fNotes }, err);
       showError(errors, err); submit.disabled = false;
