@@ -167,9 +167,21 @@ static enum err pg_exec_script(void *h, const char *sql)
 {
     struct pg_conn *pc = h;
     /* Only a transaction's start may reconnect: inside one, a reset would lose it. */
-    if (!strncmp(sql, "BEGIN", 5) && !ensure_connected(pc))
+    bool begin = !strncmp(sql, "BEGIN", 5);
+    if (begin && !ensure_connected(pc))
         return ERR_DB_UNAVAILABLE;
     PGresult *r = PQexec(pc->c, sql);
+    if (begin && PQstatus(pc->c) == CONNECTION_BAD) {
+        /*
+         * A pooled connection that died while idle (PostgreSQL restarted)
+         * shows only when used: nothing has started yet, so reconnect and
+         * begin once more rather than fail the request.
+         */
+        PQclear(r);
+        if (!ensure_connected(pc))
+            return ERR_DB_UNAVAILABLE;
+        r = PQexec(pc->c, sql);
+    }
     enum err e = check_result(pc, r, sql);
     PQclear(r);
     return e;
