@@ -25,18 +25,6 @@ static char village[64];
 static char secrets[2 * (N_APPS + N_DISPUTES)][20];
 static size_t n_secrets;
 
-static void make_id(const char *first17, char out[19])
-{
-    static const int w[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-    static const char map[] = "10X98765432";
-    int sum = 0;
-    for (int i = 0; i < 17; i++)
-        sum += (first17[i] - '0') * w[i];
-    memcpy(out, first17, 17);
-    out[17] = map[sum % 11];
-    out[18] = '\0';
-}
-
 static void add_secret(const char *s)
 {
     snprintf(secrets[n_secrets++], sizeof secrets[0], "%s", s);
@@ -100,7 +88,7 @@ static void seed(void)
     for (int i = 0; i < N_APPS; i++) {
         char first17[18], idn[19], phone[12], body[1024];
         snprintf(first17, sizeof first17, "4501091975%02d%02d%03d", 1 + i % 12, 10 + i, 200 + i);
-        make_id(first17, idn);
+        tmake_id(first17, idn);
         snprintf(phone, sizeof phone, "1390771%04d", 3100 + i);
         add_secret(idn);
         add_secret(phone);
@@ -135,7 +123,7 @@ static void seed(void)
     for (int i = 0; i < N_DISPUTES; i++) {
         char first17[18], idn[19], phone[12], body[1024];
         snprintf(first17, sizeof first17, "4501091968%02d%02d%03d", 1 + i, 3 + i, 500 + i);
-        make_id(first17, idn);
+        tmake_id(first17, idn);
         snprintf(phone, sizeof phone, "1377081%04d", 5200 + i);
         add_secret(idn);
         add_secret(phone);

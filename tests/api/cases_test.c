@@ -289,10 +289,9 @@ static void test_ebike_story(void)
         bool has = false;
         size_t i;
         json_t *v;
-        json_array_foreach(bl, i, v) has = has || (json_is_string(v) &&
-                                                   !strcmp(json_string_value(v), bulletin_id)) ||
-                                           (json_is_object(v) && tjs(v, "id") &&
-                                            !strcmp(tjs(v, "id"), bulletin_id));
+        json_array_foreach(bl, i, v) has =
+            has || (json_is_string(v) && !strcmp(json_string_value(v), bulletin_id)) ||
+            (json_is_object(v) && tjs(v, "id") && !strcmp(tjs(v, "id"), bulletin_id));
         CHECKF(has, "the case lists its bulletin: %s", tdump(bl));
         CHECKF(tarray_has(tj(r.json, "allowed"), "close"), "allowed %s",
                tdump(tj(r.json, "allowed")));
@@ -454,8 +453,8 @@ static void test_bad_inputs(void)
     BAD(&chief, C, body, 422, "invalid_field", "occurred_at");
     case_body(body, sizeof body, "criminal", "那楼的案件", village_tl, iso_in(-60), NULL);
     BAD(&chief, C, body, 404, "not_found", "village_id");
-    case_body(body, sizeof body, "criminal", "不存在的村", "nosuchvillage0000000000000", iso_in(-60),
-              NULL);
+    case_body(body, sizeof body, "criminal", "不存在的村", "nosuchvillage0000000000000",
+              iso_in(-60), NULL);
     BAD(&chief, C, body, 404, "not_found", "village_id");
     snprintf(body, sizeof body,
              "{\"kind\":\"criminal\",\"title\":\"x\",\"village_id\":\"%s\",\"occurred_at\":\"%s\","
@@ -466,16 +465,19 @@ static void test_bad_inputs(void)
              "{\"kind\":\"criminal\",\"title\":42,\"village_id\":\"%s\",\"occurred_at\":\"%s\"}",
              village, iso_in(-60));
     BAD(&chief, C, body, 422, "invalid_field", "title");
-    snprintf(body, sizeof body,
-             "{\"kind\":\"criminal\",\"title\":\"x\",\"village_id\":[\"%s\"],\"occurred_at\":\"%s\"}",
-             village, iso_in(-60));
+    snprintf(
+        body, sizeof body,
+        "{\"kind\":\"criminal\",\"title\":\"x\",\"village_id\":[\"%s\"],\"occurred_at\":\"%s\"}",
+        village, iso_in(-60));
     BAD(&chief, C, body, 422, "invalid_field", "village_id");
-    snprintf(body, sizeof body,
-             "{\"kind\":\"criminal\",\"title\":\"x\",\"village_id\":\"%s\",\"occurred_at\":1700000000}",
-             village);
+    snprintf(
+        body, sizeof body,
+        "{\"kind\":\"criminal\",\"title\":\"x\",\"village_id\":\"%s\",\"occurred_at\":1700000000}",
+        village);
     BAD(&chief, C, body, 422, "invalid_field", "occurred_at");
-    snprintf(body, sizeof body, "{\"kind\":\"criminal\",\"village_id\":\"%s\",\"occurred_at\":\"%s\"}",
-             village, iso_in(-60));
+    snprintf(body, sizeof body,
+             "{\"kind\":\"criminal\",\"village_id\":\"%s\",\"occurred_at\":\"%s\"}", village,
+             iso_in(-60));
     BAD(&chief, C, body, 422, "invalid_field", "title");
     BAD(&chief, C, "[1,2]", 422, "invalid_field", NULL);
     BAD(&chief, C, "{\"kind\":", 400, "invalid_json", NULL);
@@ -513,8 +515,8 @@ static void test_bad_inputs(void)
              town_pm, iso_in(86400));
     BAD(&chief, B, body, 422, "unknown_field", "priority");
     snprintf(body, sizeof body,
-             "{\"title\":true,\"body\":\"b\",\"area_ids\":[\"%s\"],\"expires_at\":\"%s\"}",
-             town_pm, iso_in(86400));
+             "{\"title\":true,\"body\":\"b\",\"area_ids\":[\"%s\"],\"expires_at\":\"%s\"}", town_pm,
+             iso_in(86400));
     BAD(&chief, B, body, 422, "invalid_field", "title");
     bulletin_body(body, sizeof body, "nosuchcase0000000000000000", town_pm, iso_in(86400), NULL);
     BAD(&chief, B, body, 404, "not_found", "case_id");

@@ -29,19 +29,6 @@ static const char pdf_doc[] = "%PDF-1.4\n"
                               "endobj\n"
                               "trailer << /Root 1 0 R >>\n%%EOF\n";
 
-/* A valid 18-character ID number from 17 digits (GB 11643 check character). */
-static void make_id(const char *first17, char out[19])
-{
-    static const int w[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-    static const char map[] = "10X98765432";
-    int sum = 0;
-    for (int i = 0; i < 17; i++)
-        sum += (first17[i] - '0') * w[i];
-    memcpy(out, first17, 17);
-    out[17] = map[sum % 11];
-    out[18] = '\0';
-}
-
 static const char *iso_in(long off)
 {
     static char bufs[8][40];
@@ -202,8 +189,7 @@ static void test_bulletin_lead_assess(void)
             CHECKF(wait_event(sy, "lead_assessed", lead1, 2000, NULL, 0),
                    "yangjianzi's stream: lead_assessed within 2 s (%.2f s)", tnow() - t0);
             char *t = tsse_text(st);
-            CHECKF(!strstr(t, "event: lead"), "那楼 assistant's stream holds no lead event: %s",
-                   t);
+            CHECKF(!strstr(t, "event: lead"), "那楼 assistant's stream holds no lead event: %s", t);
             free(t);
         }
     }
@@ -297,7 +283,7 @@ static void test_application_status(void)
 {
     struct tsse *sy = OPEN(&yang, NULL, 30000);
     char body[1024], app[64] = "", path[256], idn[19];
-    make_id("45010920240101003", idn);
+    tmake_id("45010920240101003", idn);
     snprintf(body, sizeof body,
              "{\"business_type\":\"HB01\",\"village_id\":\"%s\",\"applicant\":{\"name\":\"黄事件\","
              "\"id_number\":\"%s\",\"phone\":\"13812345678\"},"

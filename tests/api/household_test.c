@@ -33,26 +33,13 @@ static char busy[T_PATH];
 
 /* --- small helpers --------------------------------------------------------- */
 
-/* A valid 18-character ID number from 17 digits (GB 11643 check character). */
-static void make_id(const char *first17, char out[19])
-{
-    static const int w[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-    static const char map[] = "10X98765432";
-    int sum = 0;
-    for (int i = 0; i < 17; i++)
-        sum += (first17[i] - '0') * w[i];
-    memcpy(out, first17, 17);
-    out[17] = map[sum % 11];
-    out[18] = '\0';
-}
-
 /* An ID number ending in X (born 1985-06-15). */
 static void make_x_id(char out[19])
 {
     for (int seq = 100; seq < 999; seq++) {
         char f[18];
         snprintf(f, sizeof f, "45010919850615%03d", seq);
-        make_id(f, out);
+        tmake_id(f, out);
         if (out[17] == 'X')
             return;
     }
@@ -568,7 +555,7 @@ static void test_types(void)
     tresp_free(&r);
 
     char id[19];
-    make_id("45010919900101001", id);
+    tmake_id("45010919900101001", id);
     create_app(&yang, "HB20", village, "临时证", id, NULL, &r);
     EXPECT_ERROR(&r, 422, "invalid_field", "business_type");
     tresp_free(&r);
@@ -627,7 +614,7 @@ static char st_aids[5][64];
 
 static void test_station_lifecycle(void)
 {
-    make_id("45010920240101002", st_idnum);
+    tmake_id("45010920240101002", st_idnum);
     struct tresp r;
     create_app(&yang, "HB01", village, "黄小宝", st_idnum, NULL, &r);
     REQUIRE(EXPECT_STATUS(&r, 201));
@@ -800,7 +787,7 @@ static void test_station_lifecycle(void)
 static void test_county_lifecycle(void)
 {
     char idn[19];
-    make_id("45010919800202003", idn);
+    tmake_id("45010919800202003", idn);
     const char *id = new_app(&yang, "HB03", "黄分户", idn);
     REQUIRE(id[0]);
     char mine[64];
@@ -847,7 +834,7 @@ static void test_county_lifecycle(void)
 static void test_return_resubmit_reject(void)
 {
     char idn[19];
-    make_id("45010919800303004", idn);
+    tmake_id("45010919800303004", idn);
     char id[64];
     snprintf(id, sizeof id, "%s", new_app(&yang, "HB03", "黄退回", idn));
     REQUIRE(id[0]);
@@ -912,7 +899,7 @@ static void test_return_resubmit_reject(void)
     ACT_409(&yang, id, "submit", NULL, "[]");
     /* a station-level type: the clerk rejects */
     char idn2[19];
-    make_id("45010919800303005", idn2);
+    tmake_id("45010919800303005", idn2);
     char id2[64];
     snprintf(id2, sizeof id2, "%s", new_app(&yang, "HB16", "黄补领", idn2));
     upload_kinds(id2, "m1 m2 m3");
@@ -931,7 +918,7 @@ static void *conc_create(void *arg)
 {
     struct conc *c = arg;
     char idn[19];
-    make_id("45010919800404006", idn);
+    tmake_id("45010919800404006", idn);
     struct tresp r;
     create_app(&yang, "HB09", village, "黄并发", idn, "conc-ref-1", &r);
     c->status = r.status;
@@ -943,7 +930,7 @@ static void *conc_create(void *arg)
 static void test_idempotent(void)
 {
     char idn[19];
-    make_id("45010919800404007", idn);
+    tmake_id("45010919800404007", idn);
     struct tresp r;
     create_app(&yang, "HB09", village, "黄重试", idn, "serial-ref-1", &r);
     REQUIRE(EXPECT_STATUS(&r, 201));
@@ -999,7 +986,7 @@ static struct bytes gps_jpg;
 static void test_uploads(void)
 {
     char idn[19];
-    make_id("45010919800505008", idn);
+    tmake_id("45010919800505008", idn);
     snprintf(up_id, sizeof up_id, "%s", new_app(&yang, "HB02", "黄上传", idn));
     REQUIRE(up_id[0]);
     struct tresp r;
@@ -1205,7 +1192,7 @@ static void test_scope(void)
         tresp_free(&r);
         /* creating in a village outside the scope */
         char idn[19];
-        make_id("45010919800606009", idn);
+        tmake_id("45010919800606009", idn);
         create_app(s, "HB09", village, "越界", idn, NULL, &r);
         EXPECT_ERROR(&r, 404, "not_found", "village_id");
         tresp_free(&r);
@@ -1315,7 +1302,7 @@ static void test_lists(void)
     long st;
     /* a few more applications to page through */
     char idn[19];
-    make_id("45010919700707010", idn);
+    tmake_id("45010919700707010", idn);
     for (int i = 0; i < 5; i++) {
         char name[32];
         snprintf(name, sizeof name, "页%d", i);
@@ -1458,7 +1445,7 @@ static void test_lists(void)
     CHECK_INT(json_array_size(items), 0);
     json_decref(items);
     char idn2[19];
-    make_id("45010919700707011", idn2);
+    tmake_id("45010919700707011", idn2);
     char late[64];
     snprintf(late, sizeof late, "%s", new_app(&yang, "HB16", "黄超期", idn2));
     upload_kinds(late, "m1 m2 m3");

@@ -269,19 +269,6 @@ static void test_bulletin_reaches_sse_of_other_instance(void)
     tsse_close(s2);
 }
 
-/* A valid 18-character ID number from 17 digits (GB 11643 check character). */
-static void make_id(const char *first17, char out[19])
-{
-    static const int w[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-    static const char map[] = "10X98765432";
-    int sum = 0;
-    for (int i = 0; i < 17; i++)
-        sum += (first17[i] - '0') * w[i];
-    memcpy(out, first17, 17);
-    out[17] = map[sum % 11];
-    out[18] = '\0';
-}
-
 #define N_IDEM 8
 
 struct idem_job {
@@ -322,7 +309,7 @@ static void test_idempotent_create_across_instances(void)
     tresp_free(&r);
     REQUIRE(village[0]);
     char idn[19], body[1024];
-    make_id("45010920240301004", idn);
+    tmake_id("45010920240301004", idn);
     snprintf(body, sizeof body,
              "{\"business_type\":\"HB01\",\"village_id\":\"%s\",\"applicant\":{\"name\":"
              "\"韦并发\",\"id_number\":\"%s\",\"phone\":\"13812345678\"},\"details\":{\"note\":"

@@ -86,8 +86,7 @@ static void bad(const struct tsession *s, const char *path, const char *body, lo
 #define BAD(s, path, body, status, code, field) bad(s, path, body, status, code, field, __LINE__)
 
 /* The id of the member of type (and user) in a team answer. */
-static void member_id(json_t *team_json, const char *type, const char *user_id, char *out,
-                      size_t n)
+static void member_id(json_t *team_json, const char *type, const char *user_id, char *out, size_t n)
 {
     out[0] = '\0';
     size_t i;
@@ -120,10 +119,11 @@ static void test_teams(void)
              st_pm, off_in.user_id);
     BAD(&off_in, T, body, 422, "invalid_field", "members");
     /* unknown user */
-    snprintf(body, sizeof body,
-             "{\"name\":\"队\",\"station_id\":\"%s\",\"members\":[{\"type\":\"police\","
-             "\"user_id\":\"%s\"},{\"type\":\"assistant\",\"user_id\":\"nosuchuser000000000000000\"}]}",
-             st_pm, off_in.user_id);
+    snprintf(
+        body, sizeof body,
+        "{\"name\":\"队\",\"station_id\":\"%s\",\"members\":[{\"type\":\"police\","
+        "\"user_id\":\"%s\"},{\"type\":\"assistant\",\"user_id\":\"nosuchuser000000000000000\"}]}",
+        st_pm, off_in.user_id);
     BAD(&off_in, T, body, 422, "invalid_field", "members.1.user_id");
     /* an assistant as police */
     snprintf(body, sizeof body,
@@ -149,8 +149,8 @@ static void test_teams(void)
     BAD(&off_in, T, body, 422, "unknown_field", "members.0.rank");
     snprintf(body, sizeof body, "{\"name\":\"队\",\"station_id\":\"%s\",\"members\":[]}", st_pm);
     BAD(&off_in, T, body, 422, "invalid_field", "members");
-    snprintf(body, sizeof body,
-             "{\"name\":\"队\",\"station_id\":\"%s\",\"members\":\"all\"}", st_pm);
+    snprintf(body, sizeof body, "{\"name\":\"队\",\"station_id\":\"%s\",\"members\":\"all\"}",
+             st_pm);
     BAD(&off_in, T, body, 422, "invalid_field", "members");
 
     /* the good team */
@@ -250,8 +250,8 @@ static void test_patrols(void)
                 "{\"kind\":\"fight\",\"description\":\"打架\"}", NULL, -7200, -3600, NULL);
     BAD(&yang, P, body, 422, "invalid_field", "findings.0.kind");
     patrol_body(body, sizeof body, team, village, present, finding,
-                "{\"type\":\"LineString\",\"coordinates\":[[208.4,22.7],[108.4,95.0]]}", -7200, -3600,
-                NULL);
+                "{\"type\":\"LineString\",\"coordinates\":[[208.4,22.7],[108.4,95.0]]}", -7200,
+                -3600, NULL);
     BAD(&yang, P, body, 422, "invalid_field", "track");
     patrol_body(body, sizeof body, team, village, present, finding,
                 "{\"type\":\"LineString\",\"coordinates\":[[108.4],[108.4,22.7]]}", -7200, -3600,
@@ -350,7 +350,7 @@ static void test_patrols(void)
 
 /* Whether the list at path (as s) has each of the ids in want and none of the ids in not. */
 static void list_is(const struct tsession *s, const char *path, const char *const *want,
-                    const char *const *not, int line)
+                    const char *const * not, int line)
 {
     long st;
     json_t *items = tget_all(&srv, path, s->token, &st);
@@ -358,12 +358,12 @@ static void list_is(const struct tsession *s, const char *path, const char *cons
     for (size_t i = 0; want && want[i]; i++)
         check_report(tfind(items, "id", want[i]) != NULL, __FILE__, line,
                      "GET %s as %s holds %s: %s", path, s->username, want[i], tdump(items));
-    for (size_t i = 0; not &&not[i]; i++)
-        check_report(tfind(items, "id", not[i]) == NULL, __FILE__, line,
-                     "GET %s as %s does not hold %s", path, s->username, not[i]);
+    for (size_t i = 0; not &&not [i]; i++)
+        check_report(tfind(items, "id", not [i]) == NULL, __FILE__, line,
+                     "GET %s as %s does not hold %s", path, s->username, not [i]);
     json_decref(items);
 }
-#define LIST_IS(s, path, want, not) list_is(s, path, want, not, __LINE__)
+#define LIST_IS(s, path, want, not ) list_is(s, path, want, not, __LINE__)
 #define IDS(...) ((const char *const[]){__VA_ARGS__, NULL})
 
 static void test_lists(void)
@@ -424,8 +424,7 @@ static void test_lists(void)
         json_t *v1 = tfind(items, "id", village), *v2 = tfind(items, "id", village2),
                *vt = tfind(items, "id", village_tl);
         CHECKF(v1 && json_integer_value(tj(v1, "patrols")) == 1, "良信村 coverage %s", tdump(v1));
-        CHECKF(v2 && json_integer_value(tj(v2, "patrols")) == 1, "village2 coverage %s",
-               tdump(v2));
+        CHECKF(v2 && json_integer_value(tj(v2, "patrols")) == 1, "village2 coverage %s", tdump(v2));
         CHECKF(!vt, "no 那楼 village in the 蒲庙 chief's coverage");
         json_int_t total = 0;
         size_t i;
@@ -528,7 +527,8 @@ static bool find_setup(void)
     json_decref(a);
     long st;
     json_t *units = tget_all(&srv, "/api/v1/units", bureau.token, &st);
-    json_t *u1 = tfind(units, "code", "pumiao-station"), *u2 = tfind(units, "code", "nalou-station");
+    json_t *u1 = tfind(units, "code", "pumiao-station"),
+           *u2 = tfind(units, "code", "nalou-station");
     snprintf(st_pm, sizeof st_pm, "%s", tjs(u1, "id") ?: "");
     snprintf(st_nl, sizeof st_nl, "%s", tjs(u2, "id") ?: "");
     CHECK_STR(tjs(u1, "kind"), "station");

@@ -92,18 +92,6 @@ static void stop_pg_and_remove(void)
     }
 }
 
-static void make_id(const char *first17, char out[19])
-{
-    static const int w[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-    static const char map[] = "10X98765432";
-    int sum = 0;
-    for (int i = 0; i < 17; i++)
-        sum += (first17[i] - '0') * w[i];
-    memcpy(out, first17, 17);
-    out[17] = map[sum % 11];
-    out[18] = '\0';
-}
-
 static const char *iso_in(long off)
 {
     static char buf[40];
@@ -163,7 +151,7 @@ static bool fill_source(void)
     for (int i = 0; i < N_APPS; i++) {
         char f17[18], idn[19], body[1024], path[256];
         snprintf(f17, sizeof f17, "45010920240501%d00", i + 1);
-        make_id(f17, idn);
+        tmake_id(f17, idn);
         snprintf(body, sizeof body,
                  "{\"business_type\":\"HB01\",\"village_id\":\"%s\",\"applicant\":{\"name\":"
                  "\"迁移%d号\",\"id_number\":\"%s\",\"phone\":\"1381234567%d\"},\"details\":"
@@ -256,9 +244,9 @@ static void test_round_trip(void)
     REQUIRE(tpg_createdb(pg_dir, "migrate", target, sizeof target));
     struct tcli r;
     double t0 = tnow();
-    tcli_run_timeout(&r, NULL, 120,
-                     (const char *const[]){"migrate-db", "--from", src.db_url, "--to", target,
-                                           NULL});
+    tcli_run_timeout(
+        &r, NULL, 120,
+        (const char *const[]){"migrate-db", "--from", src.db_url, "--to", target, NULL});
     bool ok = CHECKF(r.status == 0, "migrate-db: exit %d\n%s", r.status, r.err);
     check_note("migrate-db took %.1f s: %.300s", tnow() - t0, r.err);
     tcli_free(&r);
@@ -314,8 +302,8 @@ static void test_round_trip(void)
                 if (EXPECT_STATUS(&rr, 200))
                     CHECKF(rr.body_len == att_len[i][k] &&
                                !memcmp(rr.body, att_data[i][k], rr.body_len),
-                           "attachment %d.%d byte-equal on the target (%zu bytes, want %zu)", i,
-                           k, rr.body_len, att_len[i][k]);
+                           "attachment %d.%d byte-equal on the target (%zu bytes, want %zu)", i, k,
+                           rr.body_len, att_len[i][k]);
                 tresp_free(&rr);
             }
         }
@@ -348,9 +336,9 @@ static void test_round_trip(void)
     /* a second migrate into the non-empty target: refused, nothing changed */
     long long apps = tdb_int(target, "SELECT count(*) FROM household_applications");
     long long audit = tdb_int(target, "SELECT count(*) FROM audit_log");
-    tcli_run_timeout(&r, NULL, 120,
-                     (const char *const[]){"migrate-db", "--from", src.db_url, "--to", target,
-                                           NULL});
+    tcli_run_timeout(
+        &r, NULL, 120,
+        (const char *const[]){"migrate-db", "--from", src.db_url, "--to", target, NULL});
     CHECKF(r.status == 1, "migrate-db into a non-empty target: exit %d (want 1)\n%s", r.status,
            r.err);
     CHECKF(tcount_lines(r.err) == 1, "one line on stderr: %s", r.err);

@@ -131,19 +131,6 @@ static bool a_case(const char *kind, const char *at, int solved_credit)
     return ok && CHECKF(tdb_exec(srv.db_url, sql, err, sizeof err), "%s", err);
 }
 
-/* An ID number with its GB 11643 check digit. */
-static void make_id(const char *first17, char out[19])
-{
-    static const int w[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-    static const char map[] = "10X98765432";
-    int sum = 0;
-    for (int i = 0; i < 17; i++)
-        sum += (first17[i] - '0') * w[i];
-    memcpy(out, first17, 17);
-    out[17] = map[sum % 11];
-    out[18] = '\0';
-}
-
 /*
  * A household application created through the API by s, then placed in time
  * in the database (the server stamps submission and completion with the
@@ -155,7 +142,7 @@ static bool application(struct tsession *s, const char *village, int n, const ch
 {
     char id[64], idn[19], first17[18], sql[512], err[256];
     snprintf(first17, sizeof first17, "45010919800303%03d", n);
-    make_id(first17, idn);
+    tmake_id(first17, idn);
     bool ok =
         POSTED(post(s, "/api/v1/household-applications",
                     json_pack("{ss ss s{ss ss ss} s{ss}}", "business_type", "HB03", "village_id",

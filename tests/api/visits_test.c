@@ -123,18 +123,6 @@ static struct bytes make_png(unsigned w, unsigned h)
 
 /* --- helpers ------------------------------------------------------------------ */
 
-static void make_id(const char *first17, char out[19])
-{
-    static const int w[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-    static const char map[] = "10X98765432";
-    int sum = 0;
-    for (int i = 0; i < 17; i++)
-        sum += (first17[i] - '0') * w[i];
-    memcpy(out, first17, 17);
-    out[17] = map[sum % 11];
-    out[18] = '\0';
-}
-
 /* Unix time t as ISO 8601 in +08:00. */
 static const char *iso_at(time_t t)
 {
@@ -720,7 +708,7 @@ static void test_bad_inputs(void)
     GET_ERR(&yang, "/api/v1/activities/nosuchactivity", 404, "not_found");
 
 #define BAD_K(status, code, field) POST_ERR(&yang, "/api/v1/key-persons", body, status, code, field)
-    make_id("45010919900101001", bad_id);
+    tmake_id("45010919900101001", bad_id);
     bad_id[17] = bad_id[17] == '0' ? '1' : '0';
     kp_body(body, sizeof body, "KP02", "x", bad_id, village, NULL);
     BAD_K(422, "invalid_id_number", "id_number");
@@ -844,7 +832,7 @@ int main(void)
         return check_done();
     }
     check_note("backend %s", tserver_backend());
-    make_id("45010919650520003", idnum);
+    tmake_id("45010919650520003", idnum);
     snprintf(idnum_masked, sizeof idnum_masked, "%.6s********%.4s", idnum, idnum + 14);
     const char *const env[] = {"CUNJING_LOGIN_IP_RATE_PER_MINUTE=1000",
                                "CUNJING_REMINDERS_INTERVAL_SECONDS=1", NULL};

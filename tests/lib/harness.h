@@ -84,6 +84,9 @@ bool tserver_db_url(const char *dir, const char *name, char *out, size_t outsz);
 
 /* ---- direct database access (SQLite file or PostgreSQL over libpq) ------- */
 
+/* A resident ID number: the 17 digits given and their GB 11643 check digit. */
+void tmake_id(const char *first17, char out[19]);
+
 /* Runs sql (several statements allowed); on failure the message in err. */
 bool tdb_exec(const char *url, const char *sql, char *err, size_t errsz);
 /* First column of the first row as text (owned), NULL on error or NULL. */
@@ -173,8 +176,8 @@ bool tpost(struct tserver *s, const char *path, const char *token, const char *j
  * (data/len with filename and declared type). */
 struct tpart {
     const char *name;
-    const char *value;    /* text field when data is NULL */
-    const void *data;     /* file contents (binary) */
+    const char *value; /* text field when data is NULL */
+    const void *data;  /* file contents (binary) */
     size_t len;
     const char *filename; /* default "file.bin" */
     const char *type;     /* declared Content-Type; default application/octet-stream */

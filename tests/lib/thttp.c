@@ -596,7 +596,6 @@ bool tupload(struct tserver *s, const char *path, const char *token, const struc
     r->body_len = bb.len;
     parse_json(r);
     if (rc != CURLE_OK)
-        check_note("%s: transport error: %s (status %ld)", r->what, curl_easy_strerror(rc),
-                   status);
+        check_note("%s: transport error: %s (status %ld)", r->what, curl_easy_strerror(rc), status);
     return r->status > 0;
 }

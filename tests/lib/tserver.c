@@ -836,3 +836,15 @@ void tserver_cleanup(struct tserver *s)
             waitpid(pid, NULL, 0);
     }
 }
+
+void tmake_id(const char *first17, char out[19])
+{
+    static const int w[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+    static const char map[] = "10X98765432";
+    int sum = 0;
+    for (int i = 0; i < 17; i++)
+        sum += (first17[i] - '0') * w[i];
+    memcpy(out, first17, 17);
+    out[17] = map[sum % 11];
+    out[18] = '\0';
+}
