@@ -343,11 +343,13 @@ static enum err act_fn(struct tx *tx, void *argv)
     enum err e = load(tx, ctx, a->id, &d, &v);
     if (e != ERR_OK)
         return e;
-    /* A retried session or follow-up (same client_ref) answers what the first made. */
-    const char *idem_kind = a->kind == ACT_SESSION ? "dispute_session" : "dispute_followup";
+    /* A retried session, follow-up or close (same client_ref) answers what the first made. */
+    const char *idem_kind = a->kind == ACT_SESSION ? "dispute_session"
+                            : a->kind == ACT_CLOSE ? "dispute_close"
+                                                   : "dispute_followup";
     bool seen = false;
     char seen_id[RAND_ID_LEN + 1];
-    if (a->client_ref && a->kind != ACT_CLOSE &&
+    if (a->client_ref &&
         (e = idem_get(tx, ctx->who->user_id, idem_kind, a->client_ref, &seen, seen_id)) == ERR_OK &&
         seen) {
         a->replayed = true;
@@ -434,7 +436,7 @@ static enum err act_fn(struct tx *tx, void *argv)
                                from_copy, d.status);
     if (e == ERR_OK)
         e = audit_append(tx, ctx, action, object, "ok");
-    if (e == ERR_OK && a->client_ref && a->kind != ACT_CLOSE)
+    if (e == ERR_OK && a->client_ref)
         e = idem_put(tx, ctx->who->user_id, idem_kind, a->client_ref, d.id);
     if (e == ERR_OK)
         e = dispute_json(tx, ctx, &d, &v, &a->out);
@@ -470,7 +472,10 @@ enum err dispute_add_session(struct ctx *ctx, const char *id,
 enum err dispute_close(struct ctx *ctx, const char *id, const struct dispute_close_input *in,
                        json_t **out, json_t **extra)
 {
-    struct act_arg a = {.ctx = ctx, .id = id, .kind = ACT_CLOSE, .close = in};
+    if (in->client_ref && !idem_ref_ok(in->client_ref))
+        return err_set(&ctx->err, ERR_INVALID, "client_ref", "1-64 printable characters");
+    struct act_arg a = {
+        .ctx = ctx, .id = id, .kind = ACT_CLOSE, .close = in, .client_ref = in->client_ref};
     return run_act(&a, out, extra, NULL);
 }
 

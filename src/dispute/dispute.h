@@ -47,6 +47,7 @@ struct dispute_close_input {
     const char *result; /* resolved | unresolved | referred */
     const char *agreement, *referred_to;
     json_t *witnesses;
+    const char *client_ref; /* a retry after the close answers the closed dispute, not 409 */
 };
 enum err dispute_close(struct ctx *ctx, const char *id, const struct dispute_close_input *in,
                        json_t **out, json_t **extra);

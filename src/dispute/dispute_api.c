@@ -168,7 +168,8 @@ void dispute_api_session(struct req *r)
 
 void dispute_api_close(struct req *r)
 {
-    static const char *const allowed[] = {"result", "agreement", "witnesses", "referred_to", NULL};
+    static const char *const allowed[] = {"result",      "agreement",  "witnesses",
+                                          "referred_to", "client_ref", NULL};
     static const char *const results[] = {"resolved", "unresolved", "referred", NULL};
     json_t *o = jin_object(r);
     struct dispute_close_input in = {0};
@@ -178,7 +179,8 @@ void dispute_api_close(struct req *r)
         !jin_str(r, o, "agreement", "agreement", DISPUTE_TEXT_MAX, false, &in.agreement) ||
         !jin_str_array(r, o, "witnesses", "witnesses", DISPUTE_MAX_NAMES, 64, false,
                        &in.witnesses) ||
-        !jin_str(r, o, "referred_to", "referred_to", 200, false, &in.referred_to))
+        !jin_str(r, o, "referred_to", "referred_to", 200, false, &in.referred_to) ||
+        !jin_str(r, o, "client_ref", "client_ref", 64, false, &in.client_ref))
         return;
     json_t *out = NULL, *extra = NULL;
     enum err e = dispute_close(&r->ctx, req_param(r, 0), &in, &out, &extra);

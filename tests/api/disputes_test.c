@@ -930,6 +930,25 @@ static void test_idempotent(void)
                "sessions after the retry: %zu, before %zu", timeline_sessions(r.json), sessions);
     }
     tresp_free(&r);
+    /* a retried close (the phone's outbox after a lost answer): 200 with the closed dispute, not
+     * 409 */
+    snprintf(path, sizeof path, "/api/v1/disputes/%s/close", first);
+    const char *cbody = "{\"result\":\"resolved\",\"agreement\":\"双方和解\","
+                        "\"client_ref\":\"offline-close-0001\"}";
+    post(&yang, path, cbody, &r);
+    if (EXPECT_STATUS(&r, 200))
+        CHECK_STR(tjs(r.json, "status"), "resolved");
+    tresp_free(&r);
+    post(&yang, path, cbody, &r);
+    if (EXPECT_STATUS(&r, 200)) {
+        CHECK_STR(tjs(r.json, "id"), first);
+        CHECK_STR(tjs(r.json, "status"), "resolved");
+    }
+    tresp_free(&r);
+    /* without a client_ref a second close is a transition from a closed state: 409 */
+    post(&yang, path, "{\"result\":\"resolved\",\"agreement\":\"双方和解\"}", &r);
+    CHECKF(r.status == 409, "a second close without client_ref: %ld", r.status);
+    tresp_free(&r);
 }
 
 /* --- setup ---------------------------------------------------------------------------- */
