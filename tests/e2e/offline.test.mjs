@@ -283,11 +283,13 @@ test('offline outbox: reload, PIN, drain, kill the server, conflict', { timeout:
   await p.getByLabel('信息类别').locator('option').nth(1).waitFor({ state: 'attached' });
   await p.goto(`${base}/#/visits/new`);
   await p.getByLabel('村（社区）').locator('option').first().waitFor({ state: 'attached' });
+  await p.goto(`${base}/#/disputes/${dps2[0].id}`);
+  await p.locator('.dp-close-form').waitFor();
   await p.goto(`${base}/#/disputes/${dps[0].id}`);
   await p.locator('.dp-session-form').waitFor();
   for (let i = 0; ; i += 1) {
     const keys = await cachedKeys();
-    if (['intel-categories', 'key-persons', `/disputes/${dps[0].id}`].every((k) => keys.some((x) => x.includes(k)))) break;
+    if (['intel-categories', 'key-persons', `/disputes/${dps[0].id}`, `/disputes/${dps2[0].id}`].every((k) => keys.some((x) => x.includes(k)))) break;
     assert.ok(i < 120, `forms' lists not cached for offline use: ${keys.join(', ')}`);
     await p.waitForTimeout(250);
   }
@@ -324,6 +326,14 @@ test('offline outbox: reload, PIN, drain, kill the server, conflict', { timeout:
   await waiting.nth(3).waitFor();
   assert.equal(await waiting.count(), 4, 'the session waits too');
 
+  await p.goto(`${base}/#/disputes/${dps2[0].id}`);
+  const closeForm = p.locator('.dp-close-form');
+  await closeForm.getByLabel('未化解').check();
+  await closeForm.getByRole('button', { name: '确认结案' }).click();
+  await p.waitForURL(/#\/outbox\?saved=1$/);
+  await waiting.nth(4).waitFor();
+  assert.equal(await waiting.count(), 5, 'the close waits too');
+
   await ctx.setOffline(false);
   await waitDrained(p);
   const reports = (await all(api, '/intel-reports')).filter((r) => r.content === intelText);
@@ -333,6 +343,9 @@ test('offline outbox: reload, PIN, drain, kill the server, conflict', { timeout:
   assert.equal((await api('GET', `/activities/${acts[0].id}`)).attachments.length, 1, 'the activity photo arrived');
   const sessions = ((await api('GET', `/disputes/${dps[0].id}`)).timeline || []).filter((e) => e.kind === 'session' && e.data && e.data.notes === sessionNote);
   assert.equal(sessions.length, 1, 'exactly one mediation session');
+  const closed = await api('GET', `/disputes/${dps2[0].id}`);
+  assert.equal(closed.status, 'unresolved', 'the close made offline reached the server');
+  assert.equal((closed.timeline || []).filter((e) => e.kind === 'close').length, 1, 'closed once');
 
   // ---- a stale edit: the conflict page with both versions ----
   const draft = await api('POST', '/household-applications', { business_type: type.code, village_id: app.village_id, applicant: { name: '韦冲突', id_number: ID_NUMBER, phone: '13907710010' }, details: { address: '原地址' }, client_ref: `conf-${Date.now()}` });

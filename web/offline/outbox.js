@@ -84,6 +84,8 @@ export async function enqueue(spec) {
 export function settle(it, ms = 60000) {
   const cur = get(it.seq);
   if (!cur || cur.state === 'sent' || cur.state === 'failed' || cur.state === 'conflict') return Promise.resolve(cur);
+  // Known offline: nothing to wait for (earlier items may be in their retry backoff); the form goes to the outbox.
+  if (!navigator.onLine) return Promise.resolve(cur);
   return new Promise((res) => {
     const list1 = waiters.get(it.seq) || [];
     list1.push(res);

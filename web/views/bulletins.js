@@ -2,7 +2,7 @@
 // notice and an unread marker - and a bulletin with its photos, the lead form (text and camera photos) and their own
 // leads with the officers' assessment. Officer, station chief, bureau (desktop): the list, the composer with an area
 // picker on the tree, and a bulletin's leads with 有用/无用 buttons and a note.
-import { h, field } from '../dom.js';
+import { h, field, todayISO } from '../dom.js';
 import { t } from '../i18n.js';
 import { get, post, listAll } from '../api.js';
 import { icons } from '../icons.js';
@@ -211,11 +211,7 @@ async function renderDeskList(main, ctx, params) {
 
 // ---------------------------------------------------------------- desk: composer
 
-function dateInput(offsetDays) {
-  const d = new Date(); d.setDate(d.getDate() + offsetDays);
-  const p = (n) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
-}
+function dateInput(offsetDays) { return todayISO(offsetDays); }
 function endOfDayISO(date) {
   const d = new Date(`${date}T23:59:59`);
   const off = -d.getTimezoneOffset();

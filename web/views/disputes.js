@@ -579,6 +579,7 @@ async function renderDetail(main, ctx, id) {
     syncRes();
     const submit = h('button', { type: 'submit', class: 'btn btn-primary btn-block' }, h('span', { class: 'icon', svg: icons.check }), t('dp.close.submit'));
     const form = h('form', { class: 'close-form dp-close-form', novalidate: true }, err, result.el, fAgr, fWit, fRef, photoField, submit);
+    const ref = clientRef(); // a retried close answers the closed dispute, not 409
     form.addEventListener('submit', async (ev) => {
       ev.preventDefault();
       showError(err, null);
@@ -589,7 +590,14 @@ async function renderDetail(main, ctx, id) {
         const bodyJ = { result: v, witnesses: splitNames(witnesses.value) };
         if (v !== 'referred' && agreement.value.trim()) bodyJ.agreement = agreement.value.trim();
         if (v === 'referred') bodyJ.referred_to = referred.value.trim();
-        await post(`${url}/close`, bodyJ);
+        if (ctx.user.role === 'assistant') {
+          // Through the outbox, as the other assistant forms: the close, then the agreement's photos.
+          const sent = await sendThroughOutbox({ ref, coll: 'dispute-close', path: `${url}/close`, label: `${d.title} · ${t('dp.close')}`, body: bodyJ, files: v === 'resolved' ? picker.files : [], attColl: 'disputes', attKind: 'agreement' });
+          if (!sent.sent) { location.hash = '#/outbox?saved=1'; return; }
+          await refresh(t('dp.close.ok'));
+          return;
+        }
+        await post(`${url}/close`, { ...bodyJ, client_ref: ref });
         const e = v === 'resolved' ? await uploadAll('disputes', d.id, picker.files, 'agreement') : null;
         await refresh(t('dp.close.ok'));
         if (e) showError(errors, t('gr.photo.failed', { msg: e.message || errorText(e) }));

@@ -84,7 +84,7 @@ function openHref(it) {
   const id = encodeURIComponent(it.result.id);
   switch (it.coll) {
     case 'household-applications': return `#/hb/${id}`;
-    case 'disputes': case 'dispute-sessions': case 'dispute-followups': return `#/disputes/${id}`;
+    case 'disputes': case 'dispute-sessions': case 'dispute-followups': case 'dispute-close': return `#/disputes/${id}`;
     case 'intel-reports': return `#/intel/${id}`;
     case 'activities': return '#/visits';
     case 'key-persons': return `#/visits/people/${id}`;
