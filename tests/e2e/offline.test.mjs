@@ -363,3 +363,49 @@ test('offline outbox: reload, PIN, drain, kill the server, conflict', { timeout:
   assert.deepEqual(problems, []);
   await ctx.close();
 });
+
+test('a record saved offline before any PIN asks for the PIN at once, then survives a reload', { timeout: 90000 }, async () => {
+  const problems = [];
+  const ctx = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'zh-CN', isMobile: true, hasTouch: true });
+  const p = await ctx.newPage();
+  p.setDefaultTimeout(T);
+  p.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  const api = await apiSession('yangjianzi');
+  await p.goto(`${base}/#/login`);
+  await p.getByLabel('用户名').fill('yangjianzi');
+  await p.getByLabel('密码', { exact: true }).fill(PASSWORD);
+  await p.getByRole('button', { name: '登录', exact: true }).click();
+  await p.locator('header .user-name').waitFor();
+  for (let i = 0; i < 60 && !(await p.evaluate(() => Boolean(navigator.serviceWorker.controller))); i += 1) await p.waitForTimeout(250);
+  await p.goto(`${base}/#/intel/new`);
+  await p.getByLabel('信息类别').locator('option').nth(1).waitFor({ state: 'attached' });
+
+  // offline, no PIN on this phone yet: saving asks for the PIN, with no way to put it off
+  await ctx.setOffline(true);
+  const text = `没有 PIN 时记下的信息 ${Date.now()}`;
+  await p.getByLabel('信息类别').selectOption({ index: 1 });
+  await p.getByLabel('信息内容').fill(text);
+  await p.getByRole('button', { name: '上报', exact: true }).click();
+  await p.getByRole('heading', { name: '设置本机 PIN' }).waitFor();
+  await p.locator('.pin-required').waitFor();
+  assert.equal(await p.getByRole('button', { name: '以后再说' }).count(), 0, 'the PIN cannot be postponed now');
+  await p.getByLabel('PIN', { exact: true }).fill(PIN);
+  await p.getByLabel('再次输入 PIN').fill(PIN);
+  await p.getByRole('button', { name: '设置 PIN' }).click();
+  await p.locator('.outbox-item').first().waitFor();
+
+  // a reload without a connection: the record is on the phone
+  await p.reload();
+  await p.getByRole('heading', { name: '输入 PIN 解锁' }).waitFor();
+  await p.getByLabel('PIN', { exact: true }).fill(PIN);
+  await p.getByRole('button', { name: '解锁' }).click();
+  await p.locator('.outbox-item').first().waitFor();
+  assert.equal(await p.locator('.outbox-item').count(), 1, 'the record survived the reload');
+
+  await ctx.setOffline(false);
+  await waitDrained(p);
+  const reports = (await all(api, '/intel-reports')).filter((r) => r.content === text);
+  assert.equal(reports.length, 1, 'exactly one report');
+  assert.deepEqual(problems, []);
+  await ctx.close();
+});

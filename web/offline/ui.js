@@ -61,15 +61,17 @@ function pinInput(id, label, hint) {
 }
 
 // mode 'setup' | 'unlock'. Resolves true when the store is unlocked, false when the assistant chose "later".
-export function pinPage(root, mode, user) {
+// required: a record waits in memory only, so the PIN cannot be postponed.
+export function pinPage(root, mode, user, required = false) {
   return new Promise((resolve) => {
     const err = h('p', { class: 'field-error', role: 'alert', id: 'pin-err' });
     const a = pinInput('pin-1', t('off.pin'), mode === 'setup' ? t('off.pin.hint') : null);
     const b = mode === 'setup' ? pinInput('pin-2', t('off.pin.again')) : null;
     const ok = h('button', { type: 'submit', class: 'btn btn-primary btn-block' }, t(mode === 'setup' ? 'off.pin.set' : 'off.pin.unlock'));
-    const later = mode === 'setup' ? h('button', { type: 'button', class: 'btn btn-secondary btn-block' }, t('off.pin.later')) : null;
+    const later = mode === 'setup' && !required ? h('button', { type: 'button', class: 'btn btn-secondary btn-block' }, t('off.pin.later')) : null;
     const form = h('form', { class: 'card pin-card', novalidate: true },
       h('h1', { class: 'page-title', tabindex: '-1' }, t(mode === 'setup' ? 'off.pin.setup.title' : 'off.pin.unlock.title')),
+      required ? h('p', { class: 'alert alert-warn pin-required' }, t('off.pin.required')) : null,
       h('p', { class: 'note' }, t(mode === 'setup' ? 'off.pin.setup.text' : 'off.pin.unlock.text')),
       a.el, b ? b.el : null, err, h('div', { class: 'form-actions pin-actions' }, ok, later),
       mode === 'unlock' ? h('p', { class: 'hint' }, t('off.pin.forgot')) : null);
@@ -115,8 +117,15 @@ export async function offlineBoot(root) {
 }
 
 // The PIN setup page (#/outbox?pin=1 and the first visit of an assistant).
-export async function setupPage(main) {
-  const ok = await pinPage(main, 'setup', (await get('/me').catch(() => null) || {}).user);
+// known: the session's user (the page may be offline, when /me cannot be asked).
+export async function setupPage(main, required = false, known = null) {
+  const user = known || (await get('/me').catch(() => null) || {}).user;
+  const ok = await pinPage(main, 'setup', user, required);
+  if (ok && user) {
+    // Who this phone's store belongs to, for a reload without a connection (the online /me of this visit came
+    // before the store existed).
+    await store.putJSON('cache', '/me', { fetched_at: new Date().toISOString(), data: { user } }).catch(() => {});
+  }
   if (ok) { prefetch(); location.hash = '#/outbox?pin=done'; } else { setupDeclined = true; location.hash = '#/home'; }
 }
 

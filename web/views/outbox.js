@@ -12,9 +12,12 @@ function parts() {
   return { sub: path.split('/')[1] || '', params: new URLSearchParams(query || '') };
 }
 
-export async function render(main) {
+export async function render(main, ctx) {
   const { sub, params } = parts();
-  if (params.get('pin') === '1' && !(await store.isSetUp())) return setupPage(main);
+  const known = ctx && ctx.user ? ctx.user : null;
+  if (params.get('pin') === '1' && !(await store.isSetUp())) return setupPage(main, false, known);
+  // A record just saved without a PIN lives only in memory: the PIN first, so that it survives a restart.
+  if (params.get('saved') && !store.isUnlocked() && outbox.unsent().length && !(await store.isSetUp())) return setupPage(main, true, known);
   if (sub) return renderConflict(main, Number(sub));
   const status = statusBox();
   if (params.get('pin') === 'done') showStatus(status, t('off.pin.done'));
