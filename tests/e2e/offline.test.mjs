@@ -409,3 +409,66 @@ test('a record saved offline before any PIN asks for the PIN at once, then survi
   assert.deepEqual(problems, []);
   await ctx.close();
 });
+
+test('an expired session: log in again before the outbox is sent; logout never drops unsent records silently', { timeout: 90000 }, async () => {
+  const problems = [];
+  const ctx = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'zh-CN', isMobile: true, hasTouch: true });
+  const p = await ctx.newPage();
+  p.setDefaultTimeout(T);
+  p.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  const api = await apiSession('yangjianzi');
+  const login = async () => {
+    await p.getByLabel('用户名').fill('yangjianzi');
+    await p.getByLabel('密码', { exact: true }).fill(PASSWORD);
+    await p.getByRole('button', { name: '登录', exact: true }).click();
+    await p.locator('header .user-name').waitFor();
+  };
+  const report = async (text) => {
+    await p.goto(`${base}/#/intel/new`);
+    await p.getByLabel('信息类别').selectOption({ index: 1 });
+    await p.getByLabel('信息内容').fill(text);
+    await p.getByRole('button', { name: '上报', exact: true }).click();
+    await p.waitForURL(/#\/outbox\?saved=1$/);
+    await p.locator('.outbox-item[data-state="waiting"]').first().waitFor();
+  };
+  await p.goto(`${base}/#/login`);
+  await login();
+  await p.locator('.offline-pin a').click();
+  await p.getByRole('heading', { name: '设置本机 PIN' }).waitFor();
+  await p.getByLabel('PIN', { exact: true }).fill(PIN);
+  await p.getByLabel('再次输入 PIN').fill(PIN);
+  await p.getByRole('button', { name: '设置 PIN' }).click();
+  await p.getByText('已设置 PIN').waitFor();
+  await p.goto(`${base}/#/intel/new`);
+  await p.getByLabel('信息类别').locator('option').nth(1).waitFor({ state: 'attached' });
+
+  // a report made offline; meanwhile the session ends on the server (as its idle expiry would)
+  await ctx.setOffline(true);
+  const text = `会话过期前记下的信息 ${Date.now()}`;
+  await report(text);
+  const cookie = (await ctx.cookies(base)).find((c) => c.name === 'cj_session');
+  assert.ok(cookie, 'the session cookie');
+  const out = await fetch(`${base}/api/v1/auth/logout`, { method: 'POST', headers: { Authorization: `Bearer ${cookie.value}` } });
+  assert.ok(out.status === 200 || out.status === 204, `the session ended on the server: ${out.status}`);
+
+  // back online: the outbox meets 401 -> the login page; the record stays on the phone, unsent
+  await ctx.setOffline(false);
+  await p.getByLabel('用户名').waitFor();
+  assert.equal((await all(api, '/intel-reports')).filter((r) => r.content === text).length, 0, 'nothing sent without a session');
+  await login();
+  await p.goto(`${base}/#/outbox`);
+  await waitDrained(p);
+  assert.equal((await all(api, '/intel-reports')).filter((r) => r.content === text).length, 1, 'sent once after the new login');
+
+  // logging out with an unsent record: the dialog; discarding needs the tick; cancel keeps everything
+  await ctx.setOffline(true);
+  await report(`退出前未发送的信息 ${Date.now()}`);
+  await p.locator('.btn-logout').click();
+  await p.getByRole('heading', { name: '还有未发送的记录' }).waitFor();
+  assert.ok(await p.getByRole('button', { name: '删除未发送的记录并退出' }).isDisabled(), 'discarding needs the explicit tick');
+  await p.getByRole('button', { name: '取消' }).click();
+  await p.locator('header .user-name').waitFor();
+  assert.equal(await p.locator('.outbox-item[data-state="waiting"]').count(), 1, 'the record is still there');
+  assert.deepEqual(problems, []);
+  await ctx.close();
+});
