@@ -126,13 +126,41 @@ async function waitDrained(p, timeout = 40000) {
   }
 }
 
-test('offline outbox: reload, PIN, drain, kill the server, conflict', { timeout: 120000 }, async () => {
+// A phone: a fresh browser context (its own IndexedDB and service worker) with the page's errors collected.
+async function phone() {
   const problems = [];
   const ctx = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'zh-CN', isMobile: true, hasTouch: true });
   const p = await ctx.newPage();
   p.setDefaultTimeout(T);
   p.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   p.on('console', (m) => { if (m.type() === 'error' && /Content Security Policy|Refused to/.test(m.text())) problems.push(m.text()); });
+  return { ctx, p, problems };
+}
+
+// Fills the login form shown on p as the demo assistant.
+async function logIn(p) {
+  await p.getByLabel('用户名').fill('yangjianzi');
+  await p.getByLabel('密码', { exact: true }).fill(PASSWORD);
+  await p.getByRole('button', { name: '登录', exact: true }).click();
+  await p.locator('header .user-name').waitFor();
+}
+
+// Sets the phone's PIN from the banner's link.
+async function setPin(p) {
+  await p.locator('.offline-pin a').click();
+  await p.getByRole('heading', { name: '设置本机 PIN' }).waitFor();
+  await p.getByLabel('PIN', { exact: true }).fill(PIN);
+  await p.getByLabel('再次输入 PIN').fill(PIN);
+  await p.getByRole('button', { name: '设置 PIN' }).click();
+  await p.getByText('已设置 PIN').waitFor();
+}
+
+async function serviceWorkerControls(p) {
+  for (let i = 0; i < 60 && !(await p.evaluate(() => Boolean(navigator.serviceWorker.controller))); i += 1) await p.waitForTimeout(250);
+}
+
+test('offline outbox: reload, PIN, drain, kill the server, conflict', { timeout: 120000 }, async () => {
+  const { ctx, p, problems } = await phone();
   const api = await apiSession('yangjianzi');
   const types = (await api('GET', '/household-business-types')).items;
   const creatable = (ty) => Array.isArray(ty.approval_chain) && ty.approval_chain[0] === 'assistant' && ty.assistant_preaccept !== 'no';
@@ -145,17 +173,9 @@ test('offline outbox: reload, PIN, drain, kill the server, conflict', { timeout:
 
   // ---- online: log in, the service worker takes the page, set the PIN, open the two forms once ----
   await p.goto(`${base}/#/login`);
-  await p.getByLabel('用户名').fill('yangjianzi');
-  await p.getByLabel('密码', { exact: true }).fill(PASSWORD);
-  await p.getByRole('button', { name: '登录', exact: true }).click();
-  await p.locator('header .user-name').waitFor();
-  await p.locator('.offline-pin a').click();
-  await p.getByRole('heading', { name: '设置本机 PIN' }).waitFor();
-  await p.getByLabel('PIN', { exact: true }).fill(PIN);
-  await p.getByLabel('再次输入 PIN').fill(PIN);
-  await p.getByRole('button', { name: '设置 PIN' }).click();
-  await p.getByText('已设置 PIN').waitFor();
-  for (let i = 0; i < 60 && !(await p.evaluate(() => Boolean(navigator.serviceWorker.controller))); i += 1) await p.waitForTimeout(250);
+  await logIn(p);
+  await setPin(p);
+  await serviceWorkerControls(p);
   const manifest = await (await fetch(`${base}/manifest.webmanifest`)).json();
   assert.ok(manifest.icons.some((i) => i.sizes === '512x512'), 'installable: manifest with icons');
   await p.goto(`${base}/#/hb/new`);
@@ -365,18 +385,11 @@ test('offline outbox: reload, PIN, drain, kill the server, conflict', { timeout:
 });
 
 test('a record saved offline before any PIN asks for the PIN at once, then survives a reload', { timeout: 90000 }, async () => {
-  const problems = [];
-  const ctx = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'zh-CN', isMobile: true, hasTouch: true });
-  const p = await ctx.newPage();
-  p.setDefaultTimeout(T);
-  p.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  const { ctx, p, problems } = await phone();
   const api = await apiSession('yangjianzi');
   await p.goto(`${base}/#/login`);
-  await p.getByLabel('用户名').fill('yangjianzi');
-  await p.getByLabel('密码', { exact: true }).fill(PASSWORD);
-  await p.getByRole('button', { name: '登录', exact: true }).click();
-  await p.locator('header .user-name').waitFor();
-  for (let i = 0; i < 60 && !(await p.evaluate(() => Boolean(navigator.serviceWorker.controller))); i += 1) await p.waitForTimeout(250);
+  await logIn(p);
+  await serviceWorkerControls(p);
   await p.goto(`${base}/#/intel/new`);
   await p.getByLabel('信息类别').locator('option').nth(1).waitFor({ state: 'attached' });
 
@@ -411,18 +424,8 @@ test('a record saved offline before any PIN asks for the PIN at once, then survi
 });
 
 test('an expired session: log in again before the outbox is sent; logout never drops unsent records silently', { timeout: 90000 }, async () => {
-  const problems = [];
-  const ctx = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'zh-CN', isMobile: true, hasTouch: true });
-  const p = await ctx.newPage();
-  p.setDefaultTimeout(T);
-  p.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  const { ctx, p, problems } = await phone();
   const api = await apiSession('yangjianzi');
-  const login = async () => {
-    await p.getByLabel('用户名').fill('yangjianzi');
-    await p.getByLabel('密码', { exact: true }).fill(PASSWORD);
-    await p.getByRole('button', { name: '登录', exact: true }).click();
-    await p.locator('header .user-name').waitFor();
-  };
   const report = async (text) => {
     await p.goto(`${base}/#/intel/new`);
     await p.getByLabel('信息类别').selectOption({ index: 1 });
@@ -432,13 +435,8 @@ test('an expired session: log in again before the outbox is sent; logout never d
     await p.locator('.outbox-item[data-state="waiting"]').first().waitFor();
   };
   await p.goto(`${base}/#/login`);
-  await login();
-  await p.locator('.offline-pin a').click();
-  await p.getByRole('heading', { name: '设置本机 PIN' }).waitFor();
-  await p.getByLabel('PIN', { exact: true }).fill(PIN);
-  await p.getByLabel('再次输入 PIN').fill(PIN);
-  await p.getByRole('button', { name: '设置 PIN' }).click();
-  await p.getByText('已设置 PIN').waitFor();
+  await logIn(p);
+  await setPin(p);
   await p.goto(`${base}/#/intel/new`);
   await p.getByLabel('信息类别').locator('option').nth(1).waitFor({ state: 'attached' });
 
@@ -455,7 +453,7 @@ test('an expired session: log in again before the outbox is sent; logout never d
   await ctx.setOffline(false);
   await p.getByLabel('用户名').waitFor();
   assert.equal((await all(api, '/intel-reports')).filter((r) => r.content === text).length, 0, 'nothing sent without a session');
-  await login();
+  await logIn(p);
   await p.goto(`${base}/#/outbox`);
   await waitDrained(p);
   assert.equal((await all(api, '/intel-reports')).filter((r) => r.content === text).length, 1, 'sent once after the new login');
