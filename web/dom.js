@@ -83,6 +83,12 @@ export function formatDateTime(s) {
 let serverZone = 'Asia/Shanghai';
 export function setServerZone(z) { if (typeof z === 'string' && z) serverZone = z; }
 
+// The server's today as a Date at local midnight, for calendar arithmetic (first of the month, last month).
+export function todayDate() {
+  const d = todayISO(0);
+  return new Date(Number(d.slice(0, 4)), Number(d.slice(5, 7)) - 1, Number(d.slice(8, 10)));
+}
+
 export function todayISO(offsetDays = 0) {
   const at = new Date(Date.now() + offsetDays * 86400000);
   try {

@@ -343,10 +343,17 @@ static enum err act_fn(struct tx *tx, void *argv)
     enum err e = load(tx, ctx, a->id, &d, &v);
     if (e != ERR_OK)
         return e;
-    /* A retried session, follow-up or close (same client_ref) answers what the first made. */
-    const char *idem_kind = a->kind == ACT_SESSION ? "dispute_session"
-                            : a->kind == ACT_CLOSE ? "dispute_close"
-                                                   : "dispute_followup";
+    /*
+     * A retried session, follow-up or close (same client_ref) answers what the
+     * first made. The key names the dispute: a client_ref reused on another
+     * dispute is a new action there, not a silent no-op.
+     */
+    char idem_kind[32 + RAND_ID_LEN];
+    snprintf(idem_kind, sizeof idem_kind, "dispute_%s:%s",
+             a->kind == ACT_SESSION ? "session"
+             : a->kind == ACT_CLOSE ? "close"
+                                    : "followup",
+             d.id);
     bool seen = false;
     char seen_id[RAND_ID_LEN + 1];
     if (a->client_ref &&

@@ -267,11 +267,12 @@ bool q_enum(struct req *r, const char *name, const char *const *allowed, const c
         return false;
     if (!*out)
         return true;
+    for (size_t i = 0; allowed[i]; i++)
+        if (!strcmp(*out, allowed[i]))
+            return true;
     char msg[256] = "one of:";
     size_t used = strlen(msg);
     for (size_t i = 0; allowed[i]; i++) {
-        if (!strcmp(*out, allowed[i]))
-            return true;
         int n = snprintf(msg + used, sizeof msg - used, "%s %s", i ? "," : "", allowed[i]);
         if (n > 0 && (size_t)n < sizeof msg - used)
             used += (size_t)n;

@@ -930,6 +930,17 @@ static void test_idempotent(void)
                "sessions after the retry: %zu, before %zu", timeline_sessions(r.json), sessions);
     }
     tresp_free(&r);
+    /* the same client_ref on another dispute is a session there, not a replay of the first */
+    if (hid[0]) {
+        char hpath[160];
+        snprintf(hpath, sizeof hpath, "/api/v1/disputes/%s/sessions", hid);
+        post(&yang, hpath, sbody, &r);
+        if (EXPECT_STATUS(&r, 201)) {
+            CHECK_STR(tjs(r.json, "id"), hid);
+            CHECK_INT(timeline_sessions(r.json), 1);
+        }
+        tresp_free(&r);
+    }
     /* a retried close (the phone's outbox after a lost answer): 200 with the closed dispute, not
      * 409 */
     snprintf(path, sizeof path, "/api/v1/disputes/%s/close", first);

@@ -3,7 +3,7 @@
 // villages laid out by the division tree, the household deadline picture, villages without an assistant and the
 // assistants' scorecard. Charts are ECharts (web/vendor/echarts.min.js, canvas renderer), loaded on first use.
 // Township users see aggregates only: no links to the records behind the figures.
-import { h, todayISO } from '../dom.js';
+import { h, todayISO, todayDate } from '../dom.js';
 import { t, getLang } from '../i18n.js';
 import { get, listAll, qs, ApiError } from '../api.js';
 import { loadScope } from '../state.js';
@@ -112,7 +112,7 @@ const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 function periodFor(kind, from, to) {
   // "now" as a calendar date in the server's zone (the device may be on another zone)
   const today = todayISO(0);
-  const now = new Date(Number(today.slice(0, 4)), Number(today.slice(5, 7)) - 1, Number(today.slice(8, 10)));
+  const now = todayDate();
   if (kind === 'month') return { kind, from: `${now.getFullYear()}-${pad(now.getMonth() + 1)}-01`, to: today };
   if (kind === 'lastmonth') {
     const first = new Date(now.getFullYear(), now.getMonth() - 1, 1);

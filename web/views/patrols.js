@@ -2,7 +2,7 @@
 // (it works without location too), the team and the members present, findings, photos - and their team's patrols.
 // Officer, station chief, bureau (desktop): patrols, teams (create), coverage; a patrol's route drawn on a plain
 // <canvas> from its own coordinates (no map tiles). Township: patrols and coverage, read-only.
-import { h, field, nextId, todayISO } from '../dom.js';
+import { h, field, nextId, todayDate } from '../dom.js';
 import { t, has } from '../i18n.js';
 import { get, post, listAll } from '../api.js';
 import { icons } from '../icons.js';
@@ -363,8 +363,7 @@ async function teamForm(ctx, units, errors) {
 function dateStr(d) { const p = (n) => String(n).padStart(2, '0'); return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`; }
 
 async function coveragePanel(panel, params) {
-  const today = todayISO(0); // the server's date
-  const now = new Date(Number(today.slice(0, 4)), Number(today.slice(5, 7)) - 1, Number(today.slice(8, 10)));
+  const now = todayDate(); // the server's date
   const from = /^\d{4}-\d{2}-\d{2}$/.test(params.get('from') || '') ? params.get('from') : dateStr(new Date(now.getFullYear(), now.getMonth(), 1));
   const to = /^\d{4}-\d{2}-\d{2}$/.test(params.get('to') || '') ? params.get('to') : dateStr(now);
   const fromIn = h('input', { type: 'date', value: from, max: dateStr(now) });
